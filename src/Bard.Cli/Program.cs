@@ -9,8 +9,6 @@ public static class Program
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new DemoCommand(),
-        new ScoreCommand(),
-        new GenerateCommand(),
     ];
 
     public static int Main(string[] args)
