@@ -31,9 +31,24 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     public DecoderStack Body => body;
 
     /// <summary>The dtype of the weights (the compute dtype).</summary>
-    public ScalarType DType => Body.Embeddings.weight!.dtype;
+    public ScalarType DType
+    {
+        get
+        {
+            // TorchSharp's weight getter returns a new handle each time: dispose it, or it leaks.
+            using var w = Body.Embeddings.weight!;
+            return w.dtype;
+        }
+    }
 
-    public Device Device => Body.Embeddings.weight!.device;
+    public Device Device
+    {
+        get
+        {
+            using var w = Body.Embeddings.weight!;
+            return w.device;
+        }
+    }
 
     /// <summary>Logits [B, T, V] for ids [B, T] with no padding and no cache.</summary>
     public override Tensor forward(Tensor ids) => Forward(ids);
