@@ -60,16 +60,20 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     /// cumsum(mask) − 1 clamped at 0, or to consecutive positions without a mask.
     /// </summary>
     public Tensor Forward(Tensor ids, Tensor? attentionMask = null, Tensor? positionIds = null,
-        KvCache? cache = null, IList<Tensor>? hiddenStates = null)
+        KvCache? cache = null, IList<Tensor>? hiddenStates = null, Tensor? attentionBias = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = Hidden(ids, attentionMask, positionIds, cache, hiddenStates);
+        var hidden = Hidden(ids, attentionMask, positionIds, cache, hiddenStates, attentionBias);
         return Logits(hidden).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Final hidden states [B, T, d] (after the last norm), the input of <see cref="Logits"/>.</summary>
+    /// <summary>
+    /// Final hidden states [B, T, d] (after the last norm), the input of <see cref="Logits"/>.
+    /// <paramref name="attentionBias"/>, an additive [B, 1, T, S] mask, replaces the one built from
+    /// <paramref name="attentionMask"/> (packed training rows use it for their block-diagonal mask; pass positionIds too).
+    /// </summary>
     public Tensor Hidden(Tensor ids, Tensor? attentionMask = null, Tensor? positionIds = null,
-        KvCache? cache = null, IList<Tensor>? hiddenStates = null)
+        KvCache? cache = null, IList<Tensor>? hiddenStates = null, Tensor? attentionBias = null)
     {
         using var scope = NewDisposeScope();
         long past = cache?.Length ?? 0, t = ids.shape[1];
@@ -78,7 +82,8 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
         positionIds ??= attentionMask is not null
             ? PositionsFromMask(attentionMask).narrow(1, past, t)
             : arange(past, past + t, dtype: ScalarType.Int64, device: ids.device).unsqueeze(0).expand(ids.shape[0], t);
-        Tensor? mask = attentionMask is null && (past == 0 || t == 1) ? null : AdditiveMask(attentionMask, ids.shape[0], past, t, DType, ids.device);
+        Tensor? mask = attentionBias
+            ?? (attentionMask is null && (past == 0 || t == 1) ? null : AdditiveMask(attentionMask, ids.shape[0], past, t, DType, ids.device));
         return Body.Forward(ids, positionIds, mask, cache, hiddenStates).MoveToOuterDisposeScope();
     }
 
@@ -109,6 +114,13 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
             allowed = allowed.logical_and(attentionMask.to(ScalarType.Bool).view(batch, 1, 1, s));
         else
             allowed = allowed.expand(batch, 1, t, s);
+        return BiasFromAllowed(allowed, dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Boolean "may attend" [.., T, S] → additive mask: 0 where allowed, the dtype's lowest finite value elsewhere.</summary>
+    public static Tensor BiasFromAllowed(Tensor allowed, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
         var lowest = dtype switch
         {
             ScalarType.Float16 => -65504.0,
@@ -116,8 +128,8 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
             ScalarType.Float64 => double.MinValue,
             _ => float.MinValue,
         };
-        var zero = zeros(1, dtype: dtype, device: device);
-        return where(allowed, zero, full(1, lowest, dtype: dtype, device: device)).MoveToOuterDisposeScope();
+        var zero = zeros(1, dtype: dtype, device: allowed.device);
+        return where(allowed, zero, full(1, lowest, dtype: dtype, device: allowed.device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
