@@ -9,6 +9,8 @@ public static class Program
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new DemoCommand(),
+        new ScoreCommand(),
+        new GenerateCommand(),
     ];
 
     public static int Main(string[] args)
