@@ -3,32 +3,11 @@ using System.Text;
 
 namespace Bard.Tests.Model;
 
-/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "bard-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        if (Directory.Exists(Path))
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-    }
-}
-
 /// <summary>Hand-built safetensors files for the malformed-file tests, and fixture paths.</summary>
 internal static class SafeTensorsTestFiles
 {
-    public static string Fixture(string relative) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hf", relative);
+    /// <summary>A file of a Hugging Face fixture, e.g. <c>tiny-qwen3/model.safetensors</c>.</summary>
+    public static string Fixture(string relative) => Path.Combine(Fixtures.Path("hf"), relative);
 
     /// <summary>8-byte little-endian length, <paramref name="header"/> as UTF-8, then <paramref name="dataBytes"/> bytes 0, 1, 2, ...</summary>
     public static byte[] Build(string header, int dataBytes) =>
