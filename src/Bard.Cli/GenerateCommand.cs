@@ -24,8 +24,9 @@ public sealed class GenerateCommand : CliCommand
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
+        var ids = options.IntList("--ids"); // usage errors before the (slow) model load
         using var model = ModelOptions.Load(options);
-        var ids = ModelOptions.Ids(options, model);
+        ModelOptions.CheckIds(ids, model);
         IReadOnlyList<int> stop = options.String("--stop-ids") switch
         {
             null => model.Config.EosTokenIds,

@@ -22,14 +22,12 @@ public static class ModelOptions
         return Checkpoint.Load(o.RequiredString("--model"), dtype);
     }
 
-    /// <summary>Parses --ids "5,17,23" and checks each id against the vocabulary.</summary>
-    public static int[] Ids(ParsedOptions o, CausalLM model, string option = "--ids")
+    /// <summary>Checks parsed --ids against the model's vocabulary.</summary>
+    public static void CheckIds(int[] ids, CausalLM model, string option = "--ids")
     {
-        var ids = o.IntList(option);
         if (ids.Length == 0) throw new UsageException($"{option} needs at least one token id.");
         foreach (var id in ids)
             if (id < 0 || id >= model.Config.VocabSize)
                 throw new UsageException($"{option}: token id {id} is outside the model's vocabulary [0, {model.Config.VocabSize}).");
-        return ids;
     }
 }

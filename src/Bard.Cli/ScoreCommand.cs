@@ -17,8 +17,9 @@ public sealed class ScoreCommand : CliCommand
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
+        var ids = options.IntList("--ids"); // usage errors before the (slow) model load
         using var model = ModelOptions.Load(options);
-        var ids = ModelOptions.Ids(options, model);
+        ModelOptions.CheckIds(ids, model);
         if (ids.Length < 2) throw new UsageException("--ids needs at least two tokens to score (the first has no prediction).");
         float[] logprobs;
         using (no_grad())

@@ -26,7 +26,12 @@ public static class TensorAssert
         Assert.True(expected.shape.SequenceEqual(actual.shape),
             $"{what}: shape [{string.Join(",", actual.shape)}] differs from expected [{string.Join(",", expected.shape)}]");
         Assert.True(expected.dtype == actual.dtype, $"{what}: dtype {actual.dtype} differs from expected {expected.dtype}");
-        Assert.True(expected.equal(actual).item<bool>(), $"{what}: tensors differ");
+        // Bit for bit: raw bytes, so that -0.0 vs 0.0 and NaN payloads count too.
+        if (!expected.contiguous().bytes.SequenceEqual(actual.contiguous().bytes))
+        {
+            using var diff = (expected.to(ScalarType.Float64) - actual.to(ScalarType.Float64)).abs();
+            Assert.Fail($"{what}: tensors differ (max |diff| {diff.max().item<double>():E3})");
+        }
     }
 
     public static long[] Longs(Tensor t) => t.to(ScalarType.Int64).data<long>().ToArray();

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Bard.Model;
@@ -11,8 +12,12 @@ namespace Bard.Model;
 public sealed class Attention : nn.Module
 {
     readonly ModelConfig config;
-    readonly Linear qProj, kProj, vProj, oProj;
-    readonly RmsNorm? qNorm, kNorm;
+    [ComponentName(Name = "q_proj")] readonly Linear qProj;
+    [ComponentName(Name = "k_proj")] readonly Linear kProj;
+    [ComponentName(Name = "v_proj")] readonly Linear vProj;
+    [ComponentName(Name = "o_proj")] readonly Linear oProj;
+    [ComponentName(Name = "q_norm")] readonly RmsNorm? qNorm;
+    [ComponentName(Name = "k_norm")] readonly RmsNorm? kNorm;
 
     public Attention(ModelConfig config) : base(nameof(Attention))
     {
@@ -22,17 +27,12 @@ public sealed class Attention : nn.Module
         kProj = nn.Linear(config.HiddenSize, kv, hasBias: config.QkvBias);
         vProj = nn.Linear(config.HiddenSize, kv, hasBias: config.QkvBias);
         oProj = nn.Linear(q, config.HiddenSize, hasBias: config.OutputBias);
-        register_module("q_proj", qProj);
-        register_module("k_proj", kProj);
-        register_module("v_proj", vProj);
-        register_module("o_proj", oProj);
         if (config.QkNorm)
         {
             qNorm = new RmsNorm(config.HeadDim, config.RmsNormEps);
             kNorm = new RmsNorm(config.HeadDim, config.RmsNormEps);
-            register_module("q_norm", qNorm);
-            register_module("k_norm", kNorm);
         }
+        RegisterComponents();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Bard.Model;
@@ -12,29 +13,42 @@ namespace Bard.Model;
 /// </summary>
 public sealed class CausalLM : nn.Module<Tensor, Tensor>
 {
-    readonly Linear? lmHead;
+    [ComponentName(Name = "model")] readonly DecoderStack body;
+    [ComponentName(Name = "lm_head")] readonly Linear? lmHead;
 
     /// <summary>Builds a randomly initialised model in float32 on the CPU; use <see cref="Checkpoint.Load"/> for pretrained weights.</summary>
     public CausalLM(ModelConfig config) : base(nameof(CausalLM))
     {
         config.Validate();
         Config = config;
-        Body = new DecoderStack(config);
-        register_module("model", Body);
-        if (!config.TieWordEmbeddings)
-        {
-            lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
-            register_module("lm_head", lmHead);
-        }
+        body = new DecoderStack(config);
+        // Tied embeddings: no lm_head at all; Logits uses the embedding matrix itself.
+        if (!config.TieWordEmbeddings) lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
     }
 
     public ModelConfig Config { get; }
-    public DecoderStack Body { get; }
+    public DecoderStack Body => body;
 
     /// <summary>The dtype of the weights (the compute dtype).</summary>
-    public ScalarType DType => Body.Embeddings.weight!.dtype;
+    public ScalarType DType
+    {
+        get
+        {
+            // TorchSharp's weight getter returns a new handle each time: dispose it, or it leaks.
+            using var w = Body.Embeddings.weight!;
+            return w.dtype;
+        }
+    }
 
-    public Device Device => Body.Embeddings.weight!.device;
+    public Device Device
+    {
+        get
+        {
+            using var w = Body.Embeddings.weight!;
+            return w.device;
+        }
+    }
 
     /// <summary>Logits [B, T, V] for ids [B, T] with no padding and no cache.</summary>
     public override Tensor forward(Tensor ids) => Forward(ids);

@@ -1,3 +1,4 @@
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Bard.Model;
@@ -5,9 +6,10 @@ namespace Bard.Model;
 /// <summary>One pre-norm decoder block: x + attn(norm(x)), then h + mlp(norm(h)).</summary>
 public sealed class DecoderLayer : nn.Module
 {
-    readonly RmsNorm inputNorm, postAttentionNorm;
-    readonly Attention attention;
-    readonly SwiGluMlp mlp;
+    [ComponentName(Name = "input_layernorm")] readonly RmsNorm inputNorm;
+    [ComponentName(Name = "self_attn")] readonly Attention attention;
+    [ComponentName(Name = "post_attention_layernorm")] readonly RmsNorm postAttentionNorm;
+    [ComponentName(Name = "mlp")] readonly SwiGluMlp mlp;
     readonly int index;
 
     public DecoderLayer(ModelConfig config, int index) : base(nameof(DecoderLayer))
@@ -17,10 +19,7 @@ public sealed class DecoderLayer : nn.Module
         attention = new Attention(config);
         postAttentionNorm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
         mlp = new SwiGluMlp(config);
-        register_module("input_layernorm", inputNorm);
-        register_module("self_attn", attention);
-        register_module("post_attention_layernorm", postAttentionNorm);
-        register_module("mlp", mlp);
+        RegisterComponents();
     }
 
     /// <summary>x [B, T, d] → [B, T, d].</summary>

@@ -17,7 +17,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         this.eps = eps;
         weight = new Parameter(ones(size));
-        register_parameter("weight", weight);
+        RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)

@@ -1,4 +1,5 @@
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Bard.Model;
@@ -6,16 +7,16 @@ namespace Bard.Model;
 /// <summary>The SwiGLU feed-forward block: down_proj(silu(gate_proj(x)) * up_proj(x)).</summary>
 public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
 {
-    readonly Linear gateProj, upProj, downProj;
+    [ComponentName(Name = "gate_proj")] readonly Linear gateProj;
+    [ComponentName(Name = "up_proj")] readonly Linear upProj;
+    [ComponentName(Name = "down_proj")] readonly Linear downProj;
 
     public SwiGluMlp(ModelConfig config) : base(nameof(SwiGluMlp))
     {
         gateProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias);
         upProj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias);
         downProj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: config.MlpBias);
-        register_module("gate_proj", gateProj);
-        register_module("up_proj", upProj);
-        register_module("down_proj", downProj);
+        RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)

@@ -78,3 +78,23 @@ public class TokenGeneratorTests
         Assert.Contains("4096", e.Message);
     }
 }
+
+public class TokenGeneratorLeakTests
+{
+    [Fact]
+    public void Generate_LiveTensorCount_FlatAcrossStepsAndBackToBaseline()
+    {
+        using var model = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"));
+        var gen = new TokenGenerator(model);
+        IReadOnlyList<IReadOnlyList<int>> prompts = [new[] { 1, 2, 3 }, new[] { 9, 8 }];
+        var options = new GenerationOptions { MaxNewTokens = 12, Temperature = 0.8, Seed = 5 };
+        gen.Generate(prompts, options); // warm-up: lazily created native state
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        long before = stats.ThreadTotalLiveCount;
+        var perStep = new List<long>();
+        gen.Generate(prompts, options, onStep: _ => perStep.Add(stats.ThreadTotalLiveCount));
+        Assert.Equal(12, perStep.Count);
+        Assert.True(perStep.Skip(1).All(c => c == perStep[1]), $"live tensors per step: {string.Join(",", perStep)}");
+        Assert.Equal(before, stats.ThreadTotalLiveCount);
+    }
+}

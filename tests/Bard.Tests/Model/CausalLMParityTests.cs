@@ -39,6 +39,7 @@ public class CausalLMParityTests
         Assert.Equal(model.Config.NumLayers + 1, hidden.Count);
         for (int i = 0; i < hidden.Count; i++)
             TensorAssert.Close(reference.Load($"hidden_states.{i}"), hidden[i], 1e-4, $"{name} hidden_states.{i}");
+        hidden.ForEach(h => h.Dispose());
     }
 
     [Theory, MemberData(nameof(Models))]
