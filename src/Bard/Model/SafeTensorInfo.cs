@@ -22,6 +22,21 @@ public sealed record SafeTensorInfo(string Name, SafeTensorsDType DType, long[] 
     /// <summary>The shape as <c>[1024, 128]</c>, for messages.</summary>
     public string ShapeText => FormatShape(Shape);
 
+    /// <summary>Value equality, comparing <see cref="Shape"/> element by element (a record would compare the array reference).</summary>
+    public bool Equals(SafeTensorInfo? other) =>
+        other is not null && Name == other.Name && DType == other.DType && Begin == other.Begin && End == other.End
+        && Shape.AsSpan().SequenceEqual(other.Shape);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, DType, Begin, End, Shape.Length);
+
+    /// <summary>Prints the shape's dimensions rather than <c>System.Int64[]</c>.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Name = {Name}, DType = {DType}, Shape = {ShapeText}, Begin = {Begin}, End = {End}");
+        return true;
+    }
+
     /// <summary>Formats a shape as <c>[1024, 128]</c> (<c>[]</c> for a scalar).</summary>
     public static string FormatShape(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
 }

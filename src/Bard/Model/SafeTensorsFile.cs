@@ -22,8 +22,8 @@ public sealed class SafeTensorsFile : IDisposable
         Path = path;
         _file = file;
         _dataStart = dataStart;
-        Tensors = header.Tensors;
-        Metadata = header.Metadata;
+        Tensors = header.Tensors.AsReadOnly();
+        Metadata = header.Metadata.AsReadOnly();
     }
 
     /// <summary>The path the file was opened with.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Bard.Model;
 
@@ -28,6 +29,11 @@ internal sealed class SafeTensorsHeader
     internal static SafeTensorsHeader Parse(string path, ReadOnlyMemory<byte> json, long dataLength)
     {
         var header = new SafeTensorsHeader(path);
+        // JsonDocument checks UTF-8 only when a string is decoded; check it all up front, as the Rust crate does.
+        if (!Utf8.IsValid(json.Span))
+        {
+            throw header.Fail("the header is not valid UTF-8", "the file is corrupt or not a safetensors file; re-download or re-save it");
+        }
         JsonDocument document;
         try
         {
@@ -35,7 +41,7 @@ internal sealed class SafeTensorsHeader
         }
         catch (JsonException e)
         {
-            throw header.Fail($"the header is not valid UTF-8 JSON ({e.Message})", "the file is corrupt or not a safetensors file; re-download or re-save it");
+            throw header.Fail($"the header is not valid JSON ({e.Message})", "the file is corrupt or not a safetensors file; re-download or re-save it");
         }
         using (document)
         {

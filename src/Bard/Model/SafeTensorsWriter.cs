@@ -44,7 +44,7 @@ public static class SafeTensorsWriter
         AtomicFile.Write(path, stream =>
         {
             stream.Write(prefix);
-            foreach (var (info, tensor) in entries)
+            foreach (var (_, tensor) in entries)
             {
                 using var scope = torch.NewDisposeScope();
                 var bytes = tensor.detach().cpu().contiguous();
