@@ -18,7 +18,8 @@ public static class ModelInit
             using var scope = NewDisposeScope();
             if (name.EndsWith("norm.weight", StringComparison.Ordinal) || name.EndsWith("layernorm.weight", StringComparison.Ordinal)) p.fill_(1.0);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else nn.init.normal_(p, 0.0, std, generator);
+            // randn with an explicit generator: TorchSharp 0.107's nn.init.normal_ ignores the one it is given.
+            else p.copy_(randn(p.shape, dtype: ScalarType.Float32, generator: generator).mul_(std));
         }
     }
 }

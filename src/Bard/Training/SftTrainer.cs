@@ -59,12 +59,9 @@ public sealed class SftTrainer
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
         using var computeOwned = config.Precision == Precision.BFloat16 ? new CausalLM(model.Config) : null;
         var compute = computeOwned ?? model;
+        computeOwned?.to(ScalarType.BFloat16); // replaces its parameter tensors: list them after
         var computeParams = compute.named_parameters().Select(p => (Tensor)p.parameter).ToList();
-        if (computeOwned is not null)
-        {
-            computeOwned.to(ScalarType.BFloat16);
-            CopyWeights(master, computeParams);
-        }
+        if (computeOwned is not null) CopyWeights(master, computeParams);
         compute.train();
 
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
