@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 // Quick SFT-step throughput probe (the full benchmark lives in bench/run).
 string preset = args.Length > 0 ? args[0] : "small";
 int steps = args.Length > 1 ? int.Parse(args[1]) : 10;
-var precision = args.Length > 2 && args[2] == "bf16" ? Precision.BFloat16 : Precision.Float32;
+var precision = args.Length > 2 && args[2] == "bf16" ? Precision.Bf16 : Precision.Fp32;
 var rng = new Random(1);
 var data = Enumerable.Range(0, 4000).Select(_ =>
 {

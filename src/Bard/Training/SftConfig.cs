@@ -1,13 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace Bard.Training;
 
 /// <summary>The shape of the learning-rate curve after warm-up.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LrSchedule>))]
 public enum LrSchedule { Cosine, Linear, Constant }
 
 /// <summary>How sequences are laid out in a micro-batch.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Batching>))]
 public enum Batching
 {
     /// <summary>Several sequences per row of <see cref="SftConfig.MaxSeqLen"/> tokens, each attending only to itself (block-diagonal causal mask, positions restart per sequence).</summary>
@@ -17,8 +13,7 @@ public enum Batching
 }
 
 /// <summary>Number format of the forward and backward pass. Master weights and optimizer state are always float32.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Precision>))]
-public enum Precision { Float32, BFloat16 }
+public enum Precision { Fp32, Bf16 }
 
 /// <summary>
 /// Options of supervised fine-tuning (BARD's first phase). Immutable; <see cref="Validate"/> names the
@@ -48,7 +43,7 @@ public sealed record SftConfig
     /// <summary>Tokens per row (packed) or the longest sequence allowed (padded). Longer sequences are refused. Default 256.</summary>
     public int MaxSeqLen { get; init; } = 256;
     public Batching Batching { get; init; } = Batching.Packed;
-    public Precision Precision { get; init; } = Precision.Float32;
+    public Precision Precision { get; init; } = Precision.Fp32;
     /// <summary>Optimizer steps to run; when 0, <see cref="Epochs"/> decides. Default 0.</summary>
     public int MaxSteps { get; init; }
     /// <summary>Passes over the training data when <see cref="MaxSteps"/> is 0. Default 1.</summary>

@@ -57,7 +57,7 @@ public sealed class SftTrainer
         if (step >= total) return [];
 
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
-        using var computeOwned = config.Precision == Precision.BFloat16 ? new CausalLM(model.Config) : null;
+        using var computeOwned = config.Precision == Precision.Bf16 ? new CausalLM(model.Config) : null;
         var compute = computeOwned ?? model;
         computeOwned?.to(ScalarType.BFloat16); // replaces its parameter tensors: list them after
         var computeParams = compute.named_parameters().Select(p => (Tensor)p.parameter).ToList();
@@ -67,7 +67,7 @@ public sealed class SftTrainer
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
         var plan = BatchPlan.ForEpoch(train, config, epoch);
         var results = new List<StepMetrics>();
-        var maskDType = config.Precision == Precision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var maskDType = config.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
         int lastSaved = step;
         try
         {

@@ -142,8 +142,40 @@ public class SftTrainerTests
     {
         using var model = Model();
         using var tmp = new TempDir();
-        var metrics = new SftTrainer(Base with { MaxSteps = 30, Precision = Precision.BFloat16 }).Train(model, Data(256, 1), null, Run(tmp));
+        var metrics = new SftTrainer(Base with { MaxSteps = 30, Precision = Precision.Bf16 }).Train(model, Data(256, 1), null, Run(tmp));
         Assert.Equal(ScalarType.Float32, model.DType);
         Assert.True(metrics[^1].Loss < metrics[0].Loss * 0.7, $"loss {metrics[0].Loss:F4} → {metrics[^1].Loss:F4}");
+    }
+}
+
+public class SftConfigTests
+{
+    [Fact]
+    public void ConfigJson_RoundTripsAndRefusesUnknownKeys()
+    {
+        using var tmp = new TempDir();
+        var config = new SftConfig { LearningRate = 3e-4, Schedule = LrSchedule.Linear, Precision = Precision.Bf16, MaxSteps = 7 };
+        ConfigJson.Save(config, tmp.File("c.json"));
+        Assert.Contains("\"learning_rate\": 0.0003", File.ReadAllText(tmp.File("c.json")));
+        Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(tmp.File("c.json")));
+        Assert.Equal(config, ConfigJson.Load<SftConfig>(tmp.File("c.json")));
+        File.WriteAllText(tmp.File("bad.json"), "{\"learnig_rate\": 0.1}");
+        var e = Assert.Throws<BardException>(() => ConfigJson.Load<SftConfig>(tmp.File("bad.json")));
+        Assert.Contains("learnig_rate", e.Message);
+    }
+
+    [Theory]
+    [InlineData("LearningRate")]
+    [InlineData("BatchSize")]
+    [InlineData("MinLrRatio")]
+    public void Validate_BadValue_NamesTheField(string field)
+    {
+        var config = field switch
+        {
+            "LearningRate" => new SftConfig { LearningRate = -1 },
+            "BatchSize" => new SftConfig { BatchSize = 0 },
+            _ => new SftConfig { MinLrRatio = 2 },
+        };
+        Assert.Contains(field, Assert.Throws<BardException>(config.Validate).Message);
     }
 }
