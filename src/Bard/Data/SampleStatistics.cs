@@ -31,11 +31,11 @@ public sealed record SampleStatistics(
             samples.Count, acceptedAll.Length, samples.Select(s => s.ProblemId).Distinct().Count(), perBudget,
             samples.Count > 0 ? samples.Average(s => s.RelativeLengthError) : double.NaN,
             acceptedAll.Length > 0 ? acceptedAll.Average(s => s.RelativeLengthError) : double.NaN,
-            Histogram(samples.Select(s => s.ThinkingTokens)));
+            LengthHistogram(samples.Select(s => s.ThinkingTokens)));
     }
 
     /// <summary>Counts of lengths in bins 0, 1, 2–3, 4–7, 8–15, … up to the largest non-empty bin.</summary>
-    public static IReadOnlyList<(int Low, int High, int Count)> Histogram(IEnumerable<int> lengths)
+    public static IReadOnlyList<(int Low, int High, int Count)> LengthHistogram(IEnumerable<int> lengths)
     {
         var counts = new SortedDictionary<int, int>();
         foreach (int l in lengths)
