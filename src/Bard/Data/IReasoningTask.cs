@@ -24,6 +24,9 @@ public interface IReasoningTask
     /// </summary>
     IReadOnlyList<BudgetedSample> Compress(Problem problem, TeacherTrace trace, IReadOnlyList<int> budgets, ITokenizer tokenizer);
 
+    /// <summary>The problem a trace of this task's teacher answers, when the trace alone says it (null otherwise).</summary>
+    Problem? RecoverProblem(TeacherTrace trace);
+
     /// <summary>Whether <paramref name="answer"/> is the problem's correct answer.</summary>
     bool Verify(Problem problem, string answer);
 

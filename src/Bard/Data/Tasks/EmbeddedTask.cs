@@ -31,6 +31,19 @@ public sealed class EmbeddedTask : IReasoningTask
         ?? throw new BardException($"problem '{problem.Id}': question \"{Clip(problem.Question)}\" is not an embedded-task question "
             + "(expected e.g. \"3 +4 *2 -7 (mod 10)\"). Use --task with the task that made it.");
 
+    /// <summary>
+    /// The problem a trace of this task's teacher answers, recovered from the teacher's restatement
+    /// ("we start with 3 and apply +4 *2 -7 in order, mod 10."), for <c>bard compress</c> without <c>--problems</c>;
+    /// null when the trace does not start with one.
+    /// </summary>
+    public Problem? RecoverProblem(TeacherTrace trace)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(trace.Thinking, @"^we start with (\d+) and apply ([^\n]*?) in order, mod (\d+)\.");
+        if (!m.Success) return null;
+        var chain = ChainProblem.TryParse($"{m.Groups[1].Value} {m.Groups[2].Value} (mod {m.Groups[3].Value})");
+        return chain is null ? null : new Problem(trace.ProblemId, chain.Question, chain.Answer.ToString(CultureInfo.InvariantCulture)) { Source = TaskName };
+    }
+
     /// <summary>Draws a chain: k uniform in [MinOperations, MaxOperations], start in [0, m), operands in [1, MaxOperand], operators uniform.</summary>
     public ChainProblem Draw(Random random)
     {
