@@ -4,9 +4,10 @@ namespace Bard.Data.Tasks;
 
 /// <summary>
 /// The embedded task's programmatic compressor: rewrites a chain's reasoning to a budget b in student tokens.
-/// It walks <see cref="ChainReasoning.Ladder"/> with every closing, and takes the richest rendering whose
-/// length L is within <see cref="EmbeddedTaskOptions.TargetError"/> of b; when none is, the one closest to b
-/// (the richer on ties). Accepted when |L − b| ≤ <see cref="EmbeddedTaskOptions.Tolerance"/>·b. Every
+/// It walks <see cref="ChainReasoning.Ladder"/> with every closing. Among the renderings within
+/// <see cref="EmbeddedTaskOptions.Tolerance"/> of b it keeps those with the smallest largest leap (steps are
+/// merged only when b forces it), and of those takes the richest whose length L is within
+/// <see cref="EmbeddedTaskOptions.TargetError"/> of b, else the one closest to b (the richer on ties). Accepted when |L − b| ≤ <see cref="EmbeddedTaskOptions.Tolerance"/>·b. Every
 /// rendering ends in the correct answer, since it is computed, not copied.
 /// </summary>
 public sealed class EmbeddedCompressor
@@ -50,16 +51,21 @@ public sealed class EmbeddedCompressor
     CompressionResult Choose(IReadOnlyList<CompressionResult> candidates, int budget)
     {
         if (budget <= 0) throw new BardException($"budget {budget} is not positive; budgets are numbers of thinking tokens ≥ 1.");
+        double tolerance = _options.Tolerance * budget + 1e-9, target = _options.TargetError * budget + 1e-9;
+        // Merge steps only when the budget forces it: among the renderings within tolerance, keep those whose
+        // largest leap (operations per written result) is the smallest any of them achieves.
+        int leap = int.MaxValue;
+        foreach (var c in candidates)
+            if (Math.Abs(c.Tokens - budget) <= tolerance) leap = Math.Min(leap, c.Plan.LargestLeap);
         CompressionResult? best = null;
         int bestDistance = int.MaxValue;
-        double target = _options.TargetError * budget;
         foreach (var c in candidates) // richest first
         {
+            if (leap != int.MaxValue && c.Plan.LargestLeap != leap) continue;
             int d = Math.Abs(c.Tokens - budget);
             if (d <= target) { best = c; break; }
             if (d < bestDistance) { best = c; bestDistance = d; }
         }
-        int distance = Math.Abs(best!.Tokens - budget);
-        return best with { Budget = budget, Accepted = distance <= _options.Tolerance * budget + 1e-9 };
+        return best! with { Budget = budget, Accepted = Math.Abs(best!.Tokens - budget) <= tolerance };
     }
 }
