@@ -50,7 +50,7 @@ public sealed class CompressCommand(Func<string, ITokenizer> loadTokenizer) : Cl
                 : problems.GetValueOrDefault(trace.ProblemId) ?? throw new BardException(
                     $"trace of problem '{trace.ProblemId}' has no record in {options.String("--problems")}; pass the problems file the traces were made from.");
             var budgets = schedule.BudgetsFor(problem.Id)
-                .Where(b => !writer.Contains(BudgetedSampleFormat.Instance.Key(new BudgetedSample(problem.Id, b, "", "", 0, "", false))))
+                .Where(b => !writer.Contains(BudgetedSampleFormat.KeyOf(problem.Id, b)))
                 .ToArray();
             if (budgets.Length == 0) continue;
             foreach (var s in task.Compress(problem, trace, budgets, tokenizer))

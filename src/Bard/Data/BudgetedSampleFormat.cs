@@ -12,7 +12,10 @@ public sealed class BudgetedSampleFormat : IRecordFormat<BudgetedSample>
     public int Version => 1;
 
     /// <summary>One sample per problem and budget.</summary>
-    public string Key(BudgetedSample s) => s.ProblemId + "\u0001" + s.Budget.ToString(CultureInfo.InvariantCulture);
+    public string Key(BudgetedSample s) => KeyOf(s.ProblemId, s.Budget);
+
+    /// <summary>The key of the sample of <paramref name="problemId"/> at <paramref name="budget"/>.</summary>
+    public static string KeyOf(string problemId, int budget) => problemId + "\u0001" + budget.ToString(CultureInfo.InvariantCulture);
 
     public void Write(Utf8JsonWriter json, BudgetedSample s)
     {

@@ -104,7 +104,7 @@ public class DataCommandsTests
     public void Import_SkyT1Fixture_WithInjectedTokenizer_WritesTracesProblemsAndCounts()
     {
         using var dir = new TempDir();
-        string input = Path.Combine(AppContext.BaseDirectory, "Fixtures", "traces", "sky-t1-sample.jsonl");
+        string input = Fixtures.Path("traces", "sky-t1-sample.jsonl");
         string output = dir.File("sky.jsonl");
         var r = RunCommand(new DataImportCommand(_ => new WordTokenizer()), "--format", "sky-t1", "--in", input, "--tokenizer", "words", "--out", output);
         Assert.Equal(0, r.Code);

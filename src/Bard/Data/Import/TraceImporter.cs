@@ -47,9 +47,9 @@ public sealed class TraceImporter(TraceImportOptions options, ITokenizer tokeniz
         }
         if (options.Format == TraceImportFormat.ReasoningContent)
         {
-            // The reasoning parser leaves reasoning_content empty/absent when the model did not think.
-            if (options.ThinkingField is { } tf && !r.Has(tf) && !r.Root.TryGetProperty(tf, out _))
-                throw r.Error(tf, "is missing. Map the thinking field with --thinking-field.");
+            // The reasoning parser writes reasoning_content: null when the model did not think; an absent field is a mapping error.
+            string field = options.ThinkingField ?? "reasoning_content";
+            if (!r.Root.TryGetProperty(field, out _)) throw r.Error(field, "is missing. Map the thinking field with --thinking-field.");
             return (null, null, ImportSkipReason.NoThinking);
         }
         if (options.ResponseField is null)

@@ -63,6 +63,14 @@ public class TraceImporterTests
             One(TraceImportFormat.ReasoningContent, """{"id":"p","question":"q","answer":"1","reasoning_content":null,"content":"1"}""").Skip);
 
     [Fact]
+    public void ReasoningContent_FieldAbsent_StopsNamingTheField()
+    {
+        var e = Assert.Throws<BardException>(() =>
+            Import(TraceImportOptions.For(TraceImportFormat.ReasoningContent), BadRecordPolicy.Stop, """{"id":"p","question":"q","answer":"1","content":"1"}"""));
+        Assert.Contains("in.jsonl:1: field 'reasoning_content' is missing", e.Message);
+    }
+
+    [Fact]
     public void MappedFields_AreReadInsteadOfDefaults()
     {
         var options = TraceImportOptions.For(TraceImportFormat.ThinkTags) with
@@ -97,7 +105,7 @@ public class TraceImporterTests
     [Fact]
     public void SkyT1_FixtureSample_ImportsClosedThoughtsAndSkipsTruncatedAndThoughtless()
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "traces", "sky-t1-sample.jsonl");
+        string path = Fixtures.Path("traces", "sky-t1-sample.jsonl");
         var result = new TraceImporter(TraceImportOptions.For(TraceImportFormat.SkyT1), new WordTokenizer()).Read(path);
         Assert.Equal(5, result.Records.Count);
         var imported = result.Records.Where(r => r.Trace is not null).ToArray();
