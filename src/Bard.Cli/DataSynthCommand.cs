@@ -1,4 +1,5 @@
 using Bard.Data;
+using Bard.Data.Tasks;
 
 namespace Bard.Cli;
 
@@ -13,11 +14,20 @@ public sealed class DataSynthCommand : CliCommand
         new("--count", "Number of problems.") { Required = true, ValueName = "N" },
         new("--seed", "Seed: the same seed and count give the same problems.") { Default = "0", ValueName = "S" },
         new("--out", "Problems file; appended to, so a re-run resumes.") { Required = true, ValueName = "FILE" },
+        new("--modulus", "Embedded task: values live in [0, M).") { Default = "10", ValueName = "M" },
+        new("--min-operations", "Embedded task: fewest operations per chain (difficulty).") { Default = "2", ValueName = "K" },
+        new("--max-operations", "Embedded task: most operations per chain.") { Default = "8", ValueName = "K" },
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
-        var task = ReasoningTasks.Create(options.RequiredString("--task"));
+        var embedded = new EmbeddedTaskOptions
+        {
+            Modulus = options.Int("--modulus"),
+            MinOperations = options.Int("--min-operations"),
+            MaxOperations = options.Int("--max-operations"),
+        };
+        var task = ReasoningTasks.Create(options.RequiredString("--task"), embedded);
         int count = options.Int("--count");
         if (count < 0) throw new UsageException("bard data synth: --count must be ≥ 0.");
         int seed = options.Int("--seed");

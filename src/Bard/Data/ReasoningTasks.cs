@@ -11,10 +11,10 @@ public static class ReasoningTasks
     /// <summary>Names of every task.</summary>
     public static IReadOnlyList<string> Names { get; } = [EmbeddedTask.TaskName];
 
-    /// <summary>The task called <paramref name="name"/>, with its default options.</summary>
-    public static IReasoningTask Create(string name) => name switch
+    /// <summary>The task called <paramref name="name"/>; <paramref name="embedded"/> configures the embedded task (default: its defaults).</summary>
+    public static IReasoningTask Create(string name, EmbeddedTaskOptions? embedded = null) => name switch
     {
-        EmbeddedTask.TaskName => new EmbeddedTask(new EmbeddedTaskOptions()),
+        EmbeddedTask.TaskName => new EmbeddedTask(embedded ?? new EmbeddedTaskOptions()),
         _ => throw new BardException($"unknown task '{name}'. Known tasks: {string.Join(", ", Names)}."),
     };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bard.Cli;
 using Bard.Data;
+using Bard.Data.Tasks;
 using Bard.Tests.Data;
 
 namespace Bard.Tests.Cli;
@@ -70,6 +71,22 @@ public class DataCommandsTests
         Assert.Equal(0, rerun.Code);
         Assert.Contains("wrote 4 problems (6 already there)", rerun.Out);
         Assert.Equal(lines, File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void Synth_EmbeddedOptions_ShapeTheProblems()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("p.jsonl");
+        Assert.Equal(0, Bard("data", "synth", "--count", "30", "--out", path, "--modulus", "7", "--min-operations", "3", "--max-operations", "3").Code);
+        Assert.All(JsonlReader.Read(path, ProblemFormat.Instance).Records, p =>
+        {
+            var chain = ChainProblem.TryParse(p.Question)!;
+            Assert.Equal((7, 3), (chain.Modulus, chain.Difficulty));
+        });
+        var bad = Bard("data", "synth", "--count", "3", "--out", path, "--min-operations", "5", "--max-operations", "4");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("MaxOperations is 4", bad.Err);
     }
 
     [Fact]
