@@ -84,12 +84,9 @@ public static class ChainReasoning
         yield return ClosingStyle.Full;
         yield return ClosingStyle.Short;
         yield return ClosingStyle.Brief;
-        var last = plan.Steps.LastOrDefault(s => s != StepLevel.Merged);
-        int lastIndex = -1;
-        for (int i = plan.Steps.Count - 1; i >= 0; i--) if (plan.Steps[i] != StepLevel.Merged) { lastIndex = i; break; }
-        bool endsInNumber = last is StepLevel.Value or StepLevel.Chained or StepLevel.Terse;
-        if (endsInNumber && lastIndex >= 0) yield return ClosingStyle.Dot;
-        if (lastIndex == plan.Steps.Count - 1) yield return ClosingStyle.None; // the answer itself was written last
+        var written = plan.Steps.Where(s => s != StepLevel.Merged).ToArray();
+        if (written.Length > 0 && written[^1] is StepLevel.Value or StepLevel.Chained or StepLevel.Terse) yield return ClosingStyle.Dot;
+        if (plan.Steps.Count > 0 && plan.Steps[^1] != StepLevel.Merged) yield return ClosingStyle.None; // the answer itself was written last
     }
 
     /// <summary>Renders the plan as thinking text (no think tags). The result never ends in whitespace.</summary>
