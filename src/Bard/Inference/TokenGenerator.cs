@@ -13,10 +13,11 @@ public sealed class TokenGenerator(CausalLM model)
 {
     /// <summary>
     /// Generates for every prompt in <paramref name="prompts"/> (each a non-empty list of ids).
-    /// <paramref name="onStep"/>, if given, sees each step's new token per sequence (−1 for sequences already finished).
+    /// <paramref name="onStep"/>, if given, sees each step's new token per sequence (−1 for sequences already finished);
+    /// <paramref name="control"/>, if given, may replace sampled tokens and end sequences (budget forcing).
     /// </summary>
     public IReadOnlyList<Completion> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options,
-        CancellationToken cancel = default, Action<int[]>? onStep = null)
+        CancellationToken cancel = default, Action<int[]>? onStep = null, IGenerationControl? control = null)
     {
         options.Validate();
         if (prompts.Count == 0) return [];
@@ -70,18 +71,27 @@ public sealed class TokenGenerator(CausalLM model)
                 var logits = model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)); // [B, V]
                 var chosen = sampler.Next(logits);
                 var ids = chosen.to(ScalarType.Int64).cpu().data<long>().ToArray();
-                next?.Dispose();
-                next = chosen.DetachFromDisposeScope();
 
                 var reported = new int[batch];
+                bool forced = false;
                 for (int b = 0; b < batch; b++)
                 {
                     if (done[b]) { reported[b] = -1; continue; }
                     int id = (int)ids[b];
+                    bool end = false;
+                    if (control is not null)
+                    {
+                        (int kept, end) = control.Next(b, outputs[b], id);
+                        if (kept != id) { ids[b] = id = kept; forced = true; }
+                    }
                     outputs[b].Add(id);
                     reported[b] = id;
                     if (stop.Contains(id)) { done[b] = true; finish[b] = FinishReason.Stop; }
+                    else if (end) { done[b] = true; finish[b] = FinishReason.Length; }
                 }
+                next?.Dispose();
+                // The next step reads the tokens actually kept (forced ones included).
+                next = (forced ? tensor(ids, [batch], device: device) : chosen).DetachFromDisposeScope();
                 onStep?.Invoke(reported);
                 if (done.All(d => d)) break;
             }
