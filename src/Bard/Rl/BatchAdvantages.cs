@@ -1,0 +1,12 @@
+namespace Bard.Rl;
+
+/// <summary>Per-sample advantages of a batch of groups, with the zero-std bookkeeping DAPO-style filtering and metrics need.</summary>
+/// <param name="Advantages">One advantage per sample, in the batch's order (0 for excluded samples and zero-std groups).</param>
+/// <param name="InZeroStdGroup">Per sample: its group's rewards (excluded samples left out) had zero std, so it carries no gradient.</param>
+/// <param name="Groups">Number of distinct groups.</param>
+/// <param name="ZeroStdGroups">Groups whose rewards had zero std.</param>
+public sealed record BatchAdvantages(double[] Advantages, bool[] InZeroStdGroup, int Groups, int ZeroStdGroups)
+{
+    /// <summary><c>zero_std_group_share</c>: zero-std groups over all groups (0 for an empty batch).</summary>
+    public double ZeroStdGroupShare => Groups == 0 ? 0 : (double)ZeroStdGroups / Groups;
+}
