@@ -83,6 +83,15 @@ public static class GroupAdvantages
             var a = Of(groupRewards, mode, epsilon);
             for (int k = 0; k < kept.Count; k++) advantages[kept[k]] = a[k];
         }
-        return new BatchAdvantages(advantages, inZeroStd, groups, zeroStd);
+        var excludedCopy = excluded is null ? new bool[rewards.Count] : excluded.ToArray();
+        return new BatchAdvantages(advantages, excludedCopy, inZeroStd, groups, zeroStd);
     }
+
+    /// <summary>
+    /// <see cref="ForBatch"/> on scored samples: rewards from <see cref="Reward.Value"/>, groups from
+    /// <see cref="ScoredSample.GroupId"/>, exclusions from <see cref="Reward.ExcludedFromLoss"/>.
+    /// </summary>
+    public static BatchAdvantages ForSamples(IReadOnlyList<ScoredSample> samples, AdvantageMode mode, double epsilon = 1e-4) =>
+        ForBatch(samples.Select(s => s.Reward.Value).ToList(), samples.Select(s => s.GroupId).ToList(), mode,
+            samples.Select(s => s.Reward.ExcludedFromLoss).ToList(), epsilon);
 }

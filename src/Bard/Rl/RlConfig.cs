@@ -61,7 +61,7 @@ public sealed record RlConfig
     public int SaveEvery { get; init; }
     /// <summary>Evaluate every M steps (0: only at the end). Default 20.</summary>
     public int EvalEvery { get; init; } = 20;
-    /// <summary>Leave groups whose rewards have zero std out of the loss (they carry no gradient, but dilute a token-level mean). DAPO's dynamic sampling without the re-drawing. Default false.</summary>
+    /// <summary>Leave groups whose rewards have zero std out of the loss (they carry no gradient, but dilute a token-level mean). DAPO's dynamic sampling without the re-drawing; see <see cref="BatchAdvantages.InLoss"/>. Default false.</summary>
     public bool DropZeroStdGroups { get; init; }
 
     static readonly JsonSerializerOptions Json = new()

@@ -28,11 +28,7 @@ public sealed record RlStepMetrics(int Samples, double RewardMean, double Reward
         int n = samples.Count;
         double mean = samples.Average(s => s.Reward.Value);
         double variance = samples.Sum(s => (s.Reward.Value - mean) * (s.Reward.Value - mean)) / n;
-        var groups = GroupAdvantages.ForBatch(
-            samples.Select(s => s.Reward.Value).ToList(),
-            samples.Select(s => s.GroupId).ToList(),
-            AdvantageMode.DrGrpo,
-            samples.Select(s => s.Reward.ExcludedFromLoss).ToList());
+        var groups = GroupAdvantages.ForSamples(samples, AdvantageMode.DrGrpo);
         return new RlStepMetrics(
             Samples: n,
             RewardMean: mean,

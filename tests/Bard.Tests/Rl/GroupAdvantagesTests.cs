@@ -67,6 +67,30 @@ public class GroupAdvantagesTests
     }
 
     [Fact]
+    public void InLoss_DropsExcludedAlwaysAndZeroStdGroupsOnRequest()
+    {
+        // Group 1 [1, 0]; group 2 [½, ½] (zero std); sample 4 of group 1 excluded.
+        var r = GroupAdvantages.ForBatch([1, 0, 0.5, 0.5, 1], [1, 1, 2, 2, 1], AdvantageMode.Grpo, [false, false, false, false, true]);
+        Assert.Equal([true, true, true, true, false], r.InLoss(dropZeroStdGroups: false));
+        Assert.Equal([true, true, false, false, false], r.InLoss(dropZeroStdGroups: true));
+    }
+
+    [Fact]
+    public void ForSamples_TakesRewardsGroupsAndExclusionsFromTheScoredSamples()
+    {
+        var config = new RewardConfig();
+        ScoredSample[] samples =
+        [
+            new(4, 10, 10, Reward.Of(true, true, 10, 10, false, config)),  // r 1
+            new(4, 10, 10, Reward.Of(false, true, 10, 10, false, config)), // r 0
+            new(4, 10, 10, Reward.Of(true, true, 10, 10, true, config)),   // r 1, truncated → masked
+        ];
+        var r = GroupAdvantages.ForSamples(samples, AdvantageMode.DrGrpo);
+        Near([0.5, -0.5, 0], r.Advantages, 1e-12, "advantages without the masked sample in the mean");
+        Assert.Equal([false, false, true], r.Excluded);
+    }
+
+    [Fact]
     public void ForBatch_ExclusionLeavingEqualRewards_MakesTheGroupZeroStd()
     {
         var r = GroupAdvantages.ForBatch([1, 0, 0], [5, 5, 5], AdvantageMode.DrGrpo, [true, false, false]);
