@@ -6,7 +6,7 @@ namespace Bard.Rl;
 /// <summary>
 /// Options of BARD's RL phase (GRPO family). Immutable; <see cref="Validate"/> names the bad field. JSON files use
 /// snake_case property names (<c>group_size</c>, <c>eps_high</c>, <c>reward.fidelity</c>) and enum names as strings
-/// (<c>"TokenLevel"</c>, <c>"DrGrpo"</c>); unknown properties are refused, so a typo cannot silently keep a default.
+/// in snake_case (<c>"token_level"</c>, <c>"dr_grpo"</c>), as every Bard config file (<see cref="ConfigJson"/>); unknown properties are refused, so a typo cannot silently keep a default.
 /// </summary>
 public sealed record RlConfig
 {
@@ -64,20 +64,11 @@ public sealed record RlConfig
     /// <summary>Leave groups whose rewards have zero std out of the loss (they carry no gradient, but dilute a token-level mean). DAPO's dynamic sampling without the re-drawing; see <see cref="BatchAdvantages.InLoss"/>. Default false.</summary>
     public bool DropZeroStdGroups { get; init; }
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        WriteIndented = true,
-    };
-
     /// <summary>Reads a config from JSON text (snake_case names, string enums), then validates it. <paramref name="source"/> names the text in errors.</summary>
     public static RlConfig FromJson(string json, string source = "RL config")
     {
         RlConfig? config;
-        try { config = JsonSerializer.Deserialize<RlConfig>(json, Json); }
+        try { config = JsonSerializer.Deserialize<RlConfig>(json, ConfigJson.Options); }
         catch (JsonException e) { throw new BardException($"{source}: {e.Message}", e); }
         if (config is null) throw new BardException($"{source}: the JSON is null; expected an object such as {{\"group_size\": 8}}.");
         config.Validate();
@@ -88,7 +79,7 @@ public sealed record RlConfig
     public static RlConfig Load(string path) => FromJson(File.ReadAllText(path), path);
 
     /// <summary>The config as indented snake_case JSON (what a run writes next to its outputs); <see cref="FromJson"/> reads it back.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ConfigJson.Options);
 
     /// <summary>Throws <see cref="BardException"/> naming the first invalid field.</summary>
     public void Validate()

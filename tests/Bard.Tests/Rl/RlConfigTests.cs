@@ -46,7 +46,7 @@ public class RlConfigTests
         var c = new RlConfig { Beta = 0.01, Aggregation = LossAggregation.ConstantLength, Reward = new RewardConfig { Fidelity = FidelityShape.OneSidedMax } };
         string json = c.ToJson();
         Assert.Contains("\"max_completion_tokens\": 256", json);
-        Assert.Contains("\"ConstantLength\"", json);
+        Assert.Contains("\"constant_length\"", json);
         Assert.Contains("\"OneSidedMax\"", json);
         Assert.Equal(json, RlConfig.FromJson(json).ToJson());
     }
