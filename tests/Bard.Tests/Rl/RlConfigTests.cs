@@ -47,7 +47,7 @@ public class RlConfigTests
         string json = c.ToJson();
         Assert.Contains("\"max_completion_tokens\": 256", json);
         Assert.Contains("\"constant_length\"", json);
-        Assert.Contains("\"OneSidedMax\"", json);
+        Assert.Contains("\"one_sided_max\"", json);
         Assert.Equal(json, RlConfig.FromJson(json).ToJson());
     }
 
