@@ -1,0 +1,18 @@
+using Bard.Training;
+
+namespace Bard.Rl;
+
+/// <summary>Where and how one RL run writes: the run folder and its side outputs.</summary>
+public sealed record RlRun
+{
+    /// <summary>Run folder: checkpoint-STEP/, final/, metrics.jsonl, tensorboard/.</summary>
+    public required string OutDir { get; init; }
+    /// <summary>Continue from the newest OUT/checkpoint-STEP/ (or start afresh when there is none).</summary>
+    public bool Resume { get; init; }
+    /// <summary>Tokenizer files copied into every checkpoint.</summary>
+    public string? TokenizerDir { get; init; }
+    public ProgressBar? Progress { get; init; }
+    /// <summary>Called after every step with the values written to metrics.jsonl.</summary>
+    public Action<int, IReadOnlyDictionary<string, double>>? OnStep { get; init; }
+    public bool TensorBoard { get; init; } = true;
+}
