@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Bard.Text;
+
+/// <summary>
+/// The BPE model of a <c>tokenizer.json</c>: a vocabulary and ranked merges applied to one pre-token at a
+/// time. Byte-level (GPT-2 / Qwen / Llama-3: the pre-token's UTF-8 bytes are the initial symbols) or
+/// character-level (each code point is a symbol). Knows nothing about added tokens or normalization.
+/// </summary>
+internal sealed class BpeModel
+{
+    readonly Dictionary<string, int> vocab;
+    readonly Dictionary<long, (int Rank, int Id)> merges;
+    readonly int[] byteIds = new int[256];
+    readonly bool ignoreMerges;
+    readonly int? unkId;
+    readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    const int MaxCachedLength = 48, MaxCacheEntries = 200_000;
+
+    public bool IsByteLevel { get; }
+
+    public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> mergeList,
+        bool byteLevel, bool ignoreMerges, string? unkToken, string source)
+    {
+        this.vocab = vocab;
+        IsByteLevel = byteLevel;
+        this.ignoreMerges = ignoreMerges;
+        if (unkToken is not null)
+        {
+            if (!vocab.TryGetValue(unkToken, out int u))
+                throw new BardException($"{source}: model.unk_token '{unkToken}' is not in model.vocab; add it to the vocabulary or set unk_token to null.");
+            unkId = u;
+        }
+        merges = new Dictionary<long, (int, int)>(mergeList.Count);
+        for (int r = 0; r < mergeList.Count; r++)
+        {
+            var (a, b) = mergeList[r];
+            if (!vocab.TryGetValue(a, out int ia) || !vocab.TryGetValue(b, out int ib) || !vocab.TryGetValue(a + b, out int im))
+                throw new BardException($"{source}: merge {r} ('{a}' '{b}') uses a token that is not in model.vocab; the file is inconsistent.");
+            merges.TryAdd(Key(ia, ib), (r, im)); // the first (lowest) rank wins, as in tokenizers
+        }
+        if (byteLevel)
+        {
+            for (int b = 0; b < 256; b++)
+            {
+                if (!vocab.TryGetValue(ByteLevel.ByteToChar((byte)b).ToString(), out byteIds[b]))
+                    throw new BardException($"{source}: byte-level vocabulary lacks the token for byte 0x{b:X2}; such a tokenizer cannot encode every text.");
+            }
+        }
+    }
+
+    static long Key(int a, int b) => ((long)a << 32) | (uint)b;
+
+    /// <summary>Appends the ids of one pre-token.</summary>
+    public void Encode(string text, int start, int length, List<int> output)
+    {
+        if (length <= MaxCachedLength)
+        {
+            string piece = text.Substring(start, length);
+            if (!cache.TryGetValue(piece, out var ids))
+            {
+                ids = EncodeUncached(piece);
+                if (cache.Count >= MaxCacheEntries) cache.Clear();
+                cache.TryAdd(piece, ids);
+            }
+            output.AddRange(ids);
+            return;
+        }
+        output.AddRange(EncodeUncached(text.Substring(start, length)));
+    }
+
+    int[] EncodeUncached(string piece)
+    {
+        List<int> symbols;
+        if (IsByteLevel)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(piece);
+            if (ignoreMerges && vocab.TryGetValue(ByteLevel.Encode(bytes), out int whole)) return [whole];
+            symbols = new List<int>(bytes.Length);
+            foreach (byte b in bytes) symbols.Add(byteIds[b]);
+        }
+        else
+        {
+            if (ignoreMerges && vocab.TryGetValue(piece, out int whole)) return [whole];
+            symbols = new List<int>(piece.Length);
+            foreach (var rune in piece.EnumerateRunes())
+            {
+                if (vocab.TryGetValue(rune.ToString(), out int id)) symbols.Add(id);
+                else symbols.Add(unkId ?? throw new BardException(
+                    $"character U+{rune.Value:X4} is not in the tokenizer's vocabulary and the tokenizer has no unk_token; "
+                    + "rebuild the tokenizer with this character in its alphabet."));
+            }
+        }
+        // Merge the lowest-ranked adjacent pair (leftmost on ties) until none is left: the order of tokenizers' priority queue.
+        while (symbols.Count > 1)
+        {
+            int bestRank = int.MaxValue, bestAt = -1, bestId = 0;
+            for (int i = 0; i + 1 < symbols.Count; i++)
+            {
+                if (merges.TryGetValue(Key(symbols[i], symbols[i + 1]), out var m) && m.Rank < bestRank)
+                {
+                    bestRank = m.Rank; bestAt = i; bestId = m.Id;
+                }
+            }
+            if (bestAt < 0) break;
+            symbols[bestAt] = bestId;
+            symbols.RemoveAt(bestAt + 1);
+        }
+        return symbols.ToArray();
+    }
+}
