@@ -9,6 +9,7 @@ public static class Program
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new DemoCommand(),
+        new TokenizeCommand(),
     ];
 
     public static int Main(string[] args)
