@@ -16,6 +16,7 @@ internal sealed class BpeModel
     readonly bool ignoreMerges;
     readonly int? unkId;
     readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheBySpan;
     const int MaxCachedLength = 48, MaxCacheEntries = 200_000;
 
     public bool IsByteLevel { get; }
@@ -24,6 +25,7 @@ internal sealed class BpeModel
         bool byteLevel, bool ignoreMerges, string? unkToken, string source)
     {
         this.vocab = vocab;
+        cacheBySpan = cache.GetAlternateLookup<ReadOnlySpan<char>>();
         IsByteLevel = byteLevel;
         this.ignoreMerges = ignoreMerges;
         if (unkToken is not null)
@@ -57,9 +59,9 @@ internal sealed class BpeModel
     {
         if (length <= MaxCachedLength)
         {
-            string piece = text.Substring(start, length);
-            if (!cache.TryGetValue(piece, out var ids))
+            if (!cacheBySpan.TryGetValue(text.AsSpan(start, length), out var ids))
             {
+                string piece = text.Substring(start, length);
                 ids = EncodeUncached(piece);
                 if (cache.Count >= MaxCacheEntries) cache.Clear();
                 cache.TryAdd(piece, ids);

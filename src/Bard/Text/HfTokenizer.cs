@@ -152,13 +152,27 @@ public sealed class HfTokenizer : ITokenizer
 
     static string Nfc(string s)
     {
+        // Every character below U+0300 is a starter that NFC leaves alone: most text needs no ICU call.
+        if (!s.AsSpan().ContainsAnyInRange('\u0300', '\uFFFF')) return s;
         try { return s.IsNormalized(NormalizationForm.FormC) ? s : s.Normalize(NormalizationForm.FormC); }
         catch (ArgumentException)
         {
-            // A lone UTF-16 surrogate cannot be normalized; UTF-8 would write it as U+FFFD anyway, so do that first.
+            // .NET refuses to normalize text holding U+FFFE or a lone surrogate. Both are starters that compose with
+            // nothing, so normalizing the text between them piece by piece is exact; a lone surrogate becomes U+FFFD,
+            // which is what its UTF-8 bytes would be anyway.
             var sb = new StringBuilder(s.Length);
-            foreach (var r in s.EnumerateRunes()) sb.Append(r.ToString());
-            return sb.ToString().Normalize(NormalizationForm.FormC);
+            int start = 0;
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
+                if (c != '\uFFFE' && !char.IsSurrogate(c)) continue;
+                sb.Append(s.AsSpan(start, i - start).ToString().Normalize(NormalizationForm.FormC));
+                sb.Append(c == '\uFFFE' ? c : '\uFFFD');
+                start = i + 1;
+            }
+            sb.Append(s[start..].Normalize(NormalizationForm.FormC));
+            return sb.ToString();
         }
     }
 

@@ -157,3 +157,23 @@ public class HfTokenizerTests
 
     static string Show(string s) => string.Concat(s.Select(c => c < 0x20 || c > 0x7E ? $"\\u{(int)c:X4}" : c.ToString()));
 }
+
+public class HfTokenizerEdgeTests
+{
+    [Theory]
+    [InlineData("a\uFFFEe\u0301b")]   // .NET refuses to normalize text with U+FFFE
+    [InlineData("x\uD800y")]          // a lone surrogate: encoded as U+FFFD, like its UTF-8 would be
+    public void Encode_TextDotNetCannotNormalize_StillEncodes(string text)
+    {
+        var tok = Qwen3Fixture.Tokenizer;
+        string back = tok.Decode(tok.Encode(text));
+        Assert.Equal(text.Replace('\uD800', '\uFFFD').Replace("e\u0301", "é"), back);
+    }
+
+    [Fact]
+    public void Decode_IdsOutsideTheVocabulary_AreSkippedAsTokenizersDoes()
+    {
+        var tok = Qwen3Fixture.Tokenizer;
+        Assert.Equal("Hello", tok.Decode([9707, 151700, -1]));
+    }
+}
