@@ -94,21 +94,45 @@ internal sealed class BpeModel
                     + "rebuild the tokenizer with this character in its alphabet."));
             }
         }
-        // Merge the lowest-ranked adjacent pair (leftmost on ties) until none is left: the order of tokenizers' priority queue.
-        while (symbols.Count > 1)
+        return Merge(symbols);
+    }
+
+    // Merges the lowest-ranked adjacent pair (leftmost on ties) until none is left: the order of tokenizers'
+    // priority queue. Symbols form a linked list and each keeps the rank of the pair it starts, so a merge costs
+    // two dictionary look-ups and finding the next one a scan of ints (long runs, such as indentation, stay cheap).
+    int[] Merge(List<int> symbols)
+    {
+        int n = symbols.Count;
+        if (n < 2) return symbols.ToArray();
+        var sym = symbols.ToArray();
+        var next = new int[n];
+        var rank = new int[n];
+        var merged = new int[n];
+        for (int i = 0; i < n; i++) next[i] = i + 1;
+        void Pair(int i)
         {
-            int bestRank = int.MaxValue, bestAt = -1, bestId = 0;
-            for (int i = 0; i + 1 < symbols.Count; i++)
-            {
-                if (merges.TryGetValue(Key(symbols[i], symbols[i + 1]), out var m) && m.Rank < bestRank)
-                {
-                    bestRank = m.Rank; bestAt = i; bestId = m.Id;
-                }
-            }
-            if (bestAt < 0) break;
-            symbols[bestAt] = bestId;
-            symbols.RemoveAt(bestAt + 1);
+            if (next[i] < n && merges.TryGetValue(Key(sym[i], sym[next[i]]), out var m)) { rank[i] = m.Rank; merged[i] = m.Id; }
+            else rank[i] = int.MaxValue;
         }
-        return symbols.ToArray();
+        for (int i = 0; i < n; i++) Pair(i);
+        int live = n;
+        while (live > 1)
+        {
+            int best = -1, bestRank = int.MaxValue, bestPrev = -1, prev = -1;
+            for (int i = 0; i < n; i = next[i])
+            {
+                if (rank[i] < bestRank) { bestRank = rank[i]; best = i; bestPrev = prev; }
+                prev = i;
+            }
+            if (best < 0) break;
+            sym[best] = merged[best];
+            next[best] = next[next[best]];
+            live--;
+            Pair(best);
+            if (bestPrev >= 0) Pair(bestPrev);
+        }
+        var result = new int[live];
+        for (int i = 0, k = 0; i < n; i = next[i]) result[k++] = sym[i];
+        return result;
     }
 }
