@@ -17,6 +17,7 @@ internal sealed class BpeModel
     readonly int? unkId;
     readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheBySpan;
+    int cacheSize;
     const int MaxCachedLength = 48, MaxCacheEntries = 200_000;
 
     public bool IsByteLevel { get; }
@@ -63,7 +64,8 @@ internal sealed class BpeModel
             {
                 string piece = text.Substring(start, length);
                 ids = EncodeUncached(piece);
-                if (cache.Count >= MaxCacheEntries) cache.Clear();
+                // ConcurrentDictionary.Count takes every lock, so the size is counted here.
+                if (Interlocked.Increment(ref cacheSize) > MaxCacheEntries) { cache.Clear(); Interlocked.Exchange(ref cacheSize, 0); }
                 cache.TryAdd(piece, ids);
             }
             output.AddRange(ids);
