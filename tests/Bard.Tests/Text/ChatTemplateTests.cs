@@ -113,6 +113,9 @@ public class ChatTemplateTests
     [InlineData("{{ '  a b  '.strip() }}|{{ 'xxaxx'.lstrip('x') }}|{{ 'a b  c'.split() }}", "a b|axx|['a', 'b', 'c']")]
     [InlineData("{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{% endfor %}{{ x }}", "1")]
     [InlineData("{{ undefined_name }}{{ 'a' if false }}.", ".")]
+    [InlineData("x\r\ny\n", "x\ny")]                                                   // newlines normalized, one trailing newline dropped
+    [InlineData("{% for m in messages %}{{ m.role }}{% endfor %}\n\n", "user")]              // trim_blocks eats the newline left
+    [InlineData("{{ 'a' }}\n\n", "a\n")]
     public void Render_JinjaSubset_FollowsJinjaSemantics(string template, string expected)
     {
         Assert.Equal(expected, ChatTemplate.Parse(template).Render([ChatMessage.User("u")]));

@@ -12,6 +12,10 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
 
     public static List<Stmt> Parse(string src, string name)
     {
+        // As Jinja's lexer does: every newline becomes "\n", and one trailing newline is dropped (keep_trailing_newline=False).
+        var lines = System.Text.RegularExpressions.Regex.Split(src, "\r\n|\r|\n").ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        src = string.Join("\n", lines);
         var p = new JinjaParser(JinjaLexer.Tokenize(src, name), name);
         var body = p.ParseBody(out string? end);
         if (end is not null) throw p.Error($"'{end}' without a matching opening tag");
