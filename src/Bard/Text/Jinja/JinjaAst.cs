@@ -5,7 +5,7 @@ namespace Bard.Text.Jinja;
 internal abstract record Expr(int Line);
 internal sealed record Const(int Line, object? Value) : Expr(Line);
 internal sealed record NameRef(int Line, string Name) : Expr(Line);
-internal sealed record ListExpr(int Line, List<Expr> Items) : Expr(Line);
+internal sealed record ListExpr(int Line, List<Expr> Items, bool IsTuple = false) : Expr(Line);
 internal sealed record DictExpr(int Line, List<(Expr Key, Expr Value)> Items) : Expr(Line);
 internal sealed record GetAttr(int Line, Expr Target, string Attr) : Expr(Line);
 internal sealed record GetItem(int Line, Expr Target, Expr Index) : Expr(Line);

@@ -73,7 +73,7 @@ internal static class JinjaBuiltins
                 };
             case "abs": return v is double d2 ? Math.Abs(d2) : (object)Math.Abs(PyValue.ToLong(v));
             case "items":
-                return v is Dictionary<string, object?> dict ? dict.Select(kv => (object?)new List<object?> { kv.Key, kv.Value }).ToList()
+                return v is Dictionary<string, object?> dict ? dict.Select(kv => (object?)new JinjaTuple([kv.Key, kv.Value])).ToList()
                     : v is Undefined ? new List<object?>() : throw new JinjaError($"items filter needs a mapping, got {PyValue.TypeName(v)}");
             case "safe": return v;
             case "unique":
@@ -173,7 +173,7 @@ internal static class JinjaBuiltins
         {
             switch (name)
             {
-                case "items": return d.Select(kv => (object?)new List<object?> { kv.Key, kv.Value }).ToList();
+                case "items": return d.Select(kv => (object?)new JinjaTuple([kv.Key, kv.Value])).ToList();
                 case "keys": return d.Keys.Select(k => (object?)k).ToList();
                 case "values": return d.Values.ToList();
                 case "get": return d.TryGetValue(PyValue.Str(a[0]), out var v) ? v : a.Count > 1 ? a[1] : null;

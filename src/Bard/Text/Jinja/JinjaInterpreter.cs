@@ -174,6 +174,7 @@ internal sealed class JinjaInterpreter
         {
             case Const c: return c.Value;
             case NameRef n: return scope.TryGet(n.Name, out var v) ? v : new Undefined(n.Name);
+            case ListExpr l when l.IsTuple: return new JinjaTuple(l.Items.Select(x => Eval(x, scope)));
             case ListExpr l: return l.Items.Select(x => Eval(x, scope)).ToList();
             case DictExpr d:
             {

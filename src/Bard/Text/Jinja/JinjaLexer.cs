@@ -137,6 +137,17 @@ internal sealed class JinjaLexer(string src, string name)
                     isFloat = true; pos++;
                     while (pos < src.Length && char.IsAsciiDigit(src[pos])) pos++;
                 }
+                if (pos < src.Length && src[pos] is 'e' or 'E')
+                {
+                    int e = pos + 1;
+                    if (e < src.Length && src[e] is '+' or '-') e++;
+                    if (e < src.Length && char.IsAsciiDigit(src[e]))
+                    {
+                        isFloat = true;
+                        pos = e;
+                        while (pos < src.Length && char.IsAsciiDigit(src[pos])) pos++;
+                    }
+                }
                 tokens.Add(new Token(isFloat ? TokKind.Float : TokKind.Int, src[s..pos].Replace("_", ""), line));
             }
             else if (c is '\'' or '"') tokens.Add(new Token(TokKind.String, LexString(c), line));

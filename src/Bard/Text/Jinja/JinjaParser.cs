@@ -212,7 +212,7 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
         {
             var items = new List<Expr> { e };
             while (IsOp(",")) { i++; items.Add(ParseCondition(allowIf: true)); }
-            return new ListExpr(e.Line, items);
+            return new ListExpr(e.Line, items, IsTuple: true);
         }
         return e;
     }
@@ -333,7 +333,7 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
                 return new Const(t.Line, double.Parse(t.Value, CultureInfo.InvariantCulture));
             case TokKind.Op when t.Value == "(":
             {
-                if (IsOp(")")) { i++; return new ListExpr(t.Line, []); }
+                if (IsOp(")")) { i++; return new ListExpr(t.Line, [], IsTuple: true); }
                 var e = ParseExpression();
                 ExpectOp(")");
                 return e;

@@ -12,6 +12,12 @@ internal sealed class Undefined(string name)
     public string Name { get; } = name;
 }
 
+/// <summary>A Python tuple: a list that prints with parentheses ((1, 2), dict items, a parenthesised list of values).</summary>
+internal sealed class JinjaTuple : List<object?>
+{
+    public JinjaTuple(IEnumerable<object?> items) : base(items) { }
+}
+
 /// <summary>The object <c>namespace(...)</c> returns: attributes that <c>set ns.x = ...</c> may change inside loops.</summary>
 internal sealed class JinjaNamespace
 {
@@ -51,6 +57,7 @@ internal static class PyValue
         long l => l.ToString(CultureInfo.InvariantCulture),
         double d => Float(d),
         string s => ReprString(s),
+        JinjaTuple t => "(" + string.Join(", ", t.Select(Repr)) + (t.Count == 1 ? ",)" : ")"),
         List<object?> l => "[" + string.Join(", ", l.Select(Repr)) + "]",
         Dictionary<string, object?> d => "{" + string.Join(", ", d.Select(kv => ReprString(kv.Key) + ": " + Repr(kv.Value))) + "}",
         JinjaNamespace => "<Namespace>",
