@@ -96,6 +96,39 @@ public sealed record BudgetPromptFormat
     }
 
     /// <summary>
+    /// The generation prompt for a question at a budget: [system,] user (with the budget line), rendered by
+    /// <paramref name="template"/> with the generation prompt (thinking on: <c>enable_thinking</c> left undefined).
+    /// </summary>
+    public string RenderPrompt(ChatTemplate template, string question, int budgetTokens, string? system = null, TokenizerConfig? config = null) =>
+        template.Render(WithBudget(Conversation(question, system), budgetTokens), new ChatRenderOptions { AddGenerationPrompt = true }, config);
+
+    /// <summary>
+    /// An SFT example: the prompt of <see cref="RenderPrompt"/> and the completion the student learns, the rest of
+    /// the rendered conversation whose assistant turn is <see cref="FormatAssistant"/>(thinking, answer) (for Qwen3
+    /// and ChatML it ends with &lt;|im_end|&gt;\n). Throws when the template does not render the prompt as a prefix of
+    /// the conversation, since such a pair could not be trained on exactly.
+    /// </summary>
+    public (string Prompt, string Completion) RenderExample(ChatTemplate template, string question, int budgetTokens,
+        string thinking, string answer, string? system = null, TokenizerConfig? config = null)
+    {
+        string prompt = RenderPrompt(template, question, budgetTokens, system, config);
+        var messages = WithBudget(Conversation(question, system), budgetTokens).Append(ChatMessage.Assistant(FormatAssistant(thinking, answer))).ToList();
+        string full = template.Render(messages, new ChatRenderOptions(), config);
+        if (!full.StartsWith(prompt, StringComparison.Ordinal))
+            throw new BardException("the chat template does not render the generation prompt as a prefix of the whole conversation, "
+                + "so prompt and completion cannot be split exactly; use a template whose assistant turn starts as its generation prompt does.");
+        return (prompt, full[prompt.Length..]);
+    }
+
+    static List<ChatMessage> Conversation(string question, string? system)
+    {
+        var messages = new List<ChatMessage>();
+        if (system is not null) messages.Add(ChatMessage.System(system));
+        messages.Add(ChatMessage.User(question));
+        return messages;
+    }
+
+    /// <summary>
     /// Splits an assistant output into preamble, thinking and answer. Robust to: text before the opening tag
     /// (kept as the preamble); a missing closing tag (all the rest is thinking, <c>Closed</c> false); a missing
     /// opening tag with a closing one (the prompt opened the block: thinking is the text before the closing tag);

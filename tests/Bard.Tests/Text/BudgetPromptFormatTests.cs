@@ -88,3 +88,29 @@ public class BudgetPromptFormatTests
         Assert.Throws<BardException>(() => F.BudgetLine(-1));
     }
 }
+
+public class BudgetPromptRenderingTests
+{
+    [Fact]
+    public void RenderPromptAndExample_Qwen3_EqualGoldenRenderings()
+    {
+        var config = Qwen3Fixture.Tokenizer.Config!;
+        var template = ChatTemplate.FromConfig(config);
+        var golden = Qwen3Fixture.Golden.GetProperty("chat_template");
+        var f = BudgetPromptFormat.Default with { Separator = " " };
+        string prompt = f.RenderPrompt(template, "What is 17 * 24?", 256, "You are a careful reasoner.", config);
+        Assert.Equal(golden.GetProperty("generation_prompt_enable_thinking_true").GetProperty("text").GetString(), prompt);
+        var (p, completion) = f.RenderExample(template, "What is 17 * 24?", 256, "17*24 = 408.", "The answer is 408.", "You are a careful reasoner.", config);
+        Assert.Equal(prompt, p);
+        Assert.Equal(golden.GetProperty("full_conversation").GetProperty("text").GetString(), p + completion);
+        Assert.Equal("<think>\n17*24 = 408.\n</think>\n\nThe answer is 408.<|im_end|>\n", completion);
+    }
+
+    [Fact]
+    public void RenderExample_TemplateWhosePromptIsNoPrefix_IsRefused()
+    {
+        // DeepSeek-R1 style: the generation prompt opens <think>, the rendered history drops the thinking.
+        var template = ChatTemplate.Parse("{% for m in messages %}{{ m.role }}:{{ m.content.split('</think>')[-1] }};{% endfor %}{% if add_generation_prompt %}assistant:<think>\n{% endif %}");
+        Assert.Throws<BardException>(() => BudgetPromptFormat.Default.RenderExample(template, "Q", 8, "t", "a"));
+    }
+}
