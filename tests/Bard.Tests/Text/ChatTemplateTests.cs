@@ -116,6 +116,7 @@ public class ChatTemplateTests
     [InlineData("x\r\ny\n", "x\ny")]                                                   // newlines normalized, one trailing newline dropped
     [InlineData("{% for m in messages %}{{ m.role }}{% endfor %}\n\n", "user")]              // trim_blocks eats the newline left
     [InlineData("{{ 'a' }}\n\n", "a\n")]
+    [InlineData("{{ \"they're HERE\" | title }}|{{ 'hello wORLD'.title() }}", "They'Re Here|Hello World")]
     [InlineData("{{ (1, 'b') }} {{ {'a': 1} | items | list }} {{ 1e3 }} {{ 0.1 + 0.2 }} {{ 2.5e-7 }}", "(1, 'b') [('a', 1)] 1000.0 0.30000000000000004 2.5e-07")]
     public void Render_JinjaSubset_FollowsJinjaSemantics(string template, string expected)
     {

@@ -34,7 +34,7 @@ internal static class JinjaBuiltins
             case "lower": return Str(v, name).ToLowerInvariant();
             case "upper": return Str(v, name).ToUpperInvariant();
             case "capitalize": { var s = Str(v, name); return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant(); }
-            case "title": return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(Str(v, name).ToLowerInvariant());
+            case "title": return PyTitle(Str(v, name));
             case "default" or "d":
             {
                 bool boolean = PyValue.Truthy(Arg(a, kw, 1, "boolean"));
@@ -159,7 +159,7 @@ internal static class JinjaBuiltins
                 case "split": return PySplit(s, Arg(a, kw, 0, "sep") as string, Arg(a, kw, 1, "maxsplit") is { } m ? PyValue.ToLong(m) : -1);
                 case "lower": return s.ToLowerInvariant();
                 case "upper": return s.ToUpperInvariant();
-                case "title": return CultureInfo.InvariantCulture.TextInfo.ToTitleCase(s.ToLowerInvariant());
+                case "title": return PyTitle(s);
                 case "capitalize": return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
                 case "replace": return PyReplace(s, PyValue.Str(a[0]), PyValue.Str(a[1]), a.Count > 2 ? PyValue.ToLong(a[2]) : -1);
                 case "find": return (long)s.IndexOf(PyValue.Str(a[0]), StringComparison.Ordinal);
@@ -230,6 +230,21 @@ internal static class JinjaBuiltins
     {
         var options = arg is List<object?> l ? l.Select(PyValue.Str) : [arg is string p ? p : throw new JinjaError($"startswith/endswith needs a string, got {PyValue.TypeName(arg)}")];
         return options.Any(p => start ? s.StartsWith(p, StringComparison.Ordinal) : s.EndsWith(p, StringComparison.Ordinal));
+    }
+
+    // Python's str.title(): a cased letter after an uncased character starts a word ("they're" -> "They'Re").
+    static string PyTitle(string s)
+    {
+        var chars = s.ToCharArray();
+        bool previousCased = false;
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            bool cased = char.IsUpper(c) || char.IsLower(c) || char.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter;
+            chars[i] = cased ? (previousCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)) : c;
+            previousCased = cased;
+        }
+        return new string(chars);
     }
 
     // Python's str.isspace() characters: Unicode whitespace plus the information separators U+001C..U+001F.
