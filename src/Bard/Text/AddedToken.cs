@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Bard.Text;
 
 /// <summary>
@@ -25,6 +26,7 @@ internal sealed class AddedTokenMatcher
     public bool IsEmpty => byFirstChar.Count == 0;
 
     /// <summary>Splits s[start..end) into gaps (Token null) and added tokens, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: skip tier-0 so a short run is not slowed by the JIT
     public void Split(string s, List<(int Start, int Length, AddedToken? Token)> parts)
     {
         int gap = 0;

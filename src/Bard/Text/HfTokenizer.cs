@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bard.Text;
@@ -124,6 +125,7 @@ public sealed class HfTokenizer : ITokenizer
     /// <summary>True for ids of added tokens marked special (dropped by <c>Decode(ids, skipSpecialTokens: true)</c>).</summary>
     public bool IsSpecial(int id) => (uint)id < (uint)isSpecial.Length && isSpecial[id];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: skip tier-0 so a short run is not slowed by the JIT
     void EncodeInto(string text, List<int> ids)
     {
         if (text.Length == 0) return;
@@ -150,6 +152,7 @@ public sealed class HfTokenizer : ITokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static string Nfc(string s)
     {
         // Every character below U+0300 is a starter that NFC leaves alone: most text needs no ICU call.
@@ -176,6 +179,7 @@ public sealed class HfTokenizer : ITokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void EncodeSegment(string s, int start, int length, List<int> ids, List<(int Start, int Length)> pieces)
     {
         if (pattern is null) { model.Encode(s, start, length, ids); return; }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Bard.Text;
 
 /// <summary>
@@ -51,6 +52,7 @@ internal static class PreTokenizerScanner
         return t;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: skip tier-0 so a short run is not slowed by the JIT
     static Cls Classify(string s, int i, out int width)
     {
         char c = s[i];
@@ -81,6 +83,7 @@ internal static class PreTokenizerScanner
     static bool IsSpace(Cls c) => c is Cls.Space or Cls.Newline;
 
     /// <summary>Appends (start, length) of every pre-token of <paramref name="s"/>[start..end) to <paramref name="pieces"/>; pieces tile the range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Split(string s, int start, int end, PreTokenizerPattern pattern, List<(int Start, int Length)> pieces)
     {
         int i = start;
@@ -92,6 +95,7 @@ internal static class PreTokenizerScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Contraction(string s, int i, int end, bool ignoreCase)
     {
         if (s[i] != '\'' || i + 1 >= end) return -1;
@@ -108,6 +112,7 @@ internal static class PreTokenizerScanner
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int RunOf(string s, int i, int end, Cls cls)
     {
         while (i < end)
@@ -119,6 +124,7 @@ internal static class PreTokenizerScanner
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int MatchQwen(string s, int i, int end, int maxDigits)
     {
         int k = Contraction(s, i, end, ignoreCase: true);
@@ -152,6 +158,7 @@ internal static class PreTokenizerScanner
         return WhitespaceRun(s, i, end, newlineRule: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int WhitespaceRun(string s, int i, int end, bool newlineRule)
     {
         int j = i, lastNewline = -1, lastStart = i;
@@ -169,6 +176,7 @@ internal static class PreTokenizerScanner
         return lastStart > i ? lastStart : j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int MatchGpt2(string s, int i, int end)
     {
         int k = Contraction(s, i, end, ignoreCase: false);
