@@ -9,6 +9,14 @@ public static class Program
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new DemoCommand(),
+        new DataSynthCommand(),
+        new TeachCommand(),
+        new CompressCommand(),
+        new DataImportCommand(),
+        new DataBuildCommand(),
+        new DataStatsCommand(),
+        new ScoreCommand(),
+        new GenerateCommand(),
         new TokenizeCommand(),
     ];
 

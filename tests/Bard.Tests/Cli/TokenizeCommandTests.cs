@@ -29,9 +29,9 @@ public class TokenizeCommandTests
     public void Messages_Json_PrintsGoldenTextAndIds(string key, string thinking)
     {
         var golden = Qwen3Fixture.Golden.GetProperty("chat_template");
-        string file = Path.Combine(Path.GetTempPath(), $"bard-messages-{Guid.NewGuid():N}.json");
+        using var temp = new TempDir();
+        string file = temp.File("messages.json");
         File.WriteAllText(file, JsonSerializer.Serialize(golden.GetProperty("messages").EnumerateArray().Take(2).ToArray()));
-        try
         {
             var (code, output, err) = Run("tokenize", "--tokenizer", Qwen3Fixture.Dir, "--messages", file, "--add-generation-prompt", "--enable-thinking", thinking, "--json");
             Assert.True(code == 0, err);
@@ -39,7 +39,6 @@ public class TokenizeCommandTests
             Assert.Equal(golden.GetProperty(key).GetProperty("text").GetString(), doc.RootElement.GetProperty("text").GetString());
             Assert.Equal(Qwen3Fixture.Ints(golden.GetProperty(key).GetProperty("ids")), Qwen3Fixture.Ints(doc.RootElement.GetProperty("ids")));
         }
-        finally { File.Delete(file); }
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public class CharTokenizerBuilderTests
     [Fact]
     public void Save_WritesHfShapeAndLoadsBackIdentically()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "bard-char-tok-" + Guid.NewGuid().ToString("N"));
-        try
+        using var temp = new TempDir();
+        string dir = temp.Path;
         {
             var saved = CharTokenizerBuilder.Save(Options, dir);
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "tokenizer.json")));
@@ -66,7 +66,6 @@ public class CharTokenizerBuilderTests
             Assert.Equal("<|im_start|>user\n2+3?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n", chat);
             Assert.Equal(chat, saved.Decode(saved.Encode(chat)));
         }
-        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Bard.Tests.Text;
 /// <summary>The Qwen3 tokenizer and its golden files, loaded once for all Text tests.</summary>
 internal static class Qwen3Fixture
 {
-    public static string Dir => Path.Combine(AppContext.BaseDirectory, "Fixtures", "tokenizers", "qwen3");
-    public static string GoldenDir => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hf", "tokenizer-qwen3");
+    public static string Dir => Fixtures.Path("tokenizers", "qwen3");
+    public static string GoldenDir => Fixtures.Hf("tokenizer-qwen3");
 
     static readonly Lazy<HfTokenizer> tokenizer = new(() => HfTokenizer.Load(Dir));
     public static HfTokenizer Tokenizer => tokenizer.Value;

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Bard.Data;
+using Bard.Data.Assembly;
+
+namespace Bard.Cli;
+
+/// <summary><c>bard data build</c>: assembles budgeted samples into train/validation sets, optionally as chat JSONL.</summary>
+public sealed class DataBuildCommand : CliCommand
+{
+    public override string Name => "data build";
+    public override string Summary => "Split budgeted samples by problem into train/validation; export chat JSONL.";
+    public override IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--samples", "Budgeted samples file.") { Required = true, ValueName = "FILE" },
+        new("--out", "Output folder: train.jsonl, validation.jsonl, build.json (and chat/ with --export chat).") { Required = true, ValueName = "DIR" },
+        new("--val-fraction", "Share of problems (never samples) held out for validation.") { Default = "0.1", ValueName = "F" },
+        new("--seed", "Seed of the split, subsampling and shuffles.") { Default = "0", ValueName = "S" },
+        new("--samples-per-problem", "Keep at most N samples per problem (seeded choice); default all.") { ValueName = "N" },
+        new("--include-rejected", "Keep samples outside the compressor's tolerance.") { IsFlag = true },
+        new("--export", "Also write chat-messages JSONL for TRL / LLaMA-Factory / OpenRLHF: chat.") { ValueName = "FORMAT" },
+        new("--problems", "Problems file (needed by --export chat for the questions).") { ValueName = "FILE" },
+        new("--prompt-template", "User turn of the chat export; {question} and {budget} are replaced.") { Default = new ChatExportOptions().PromptTemplate.Replace("\n", "\\n"), ValueName = "TEXT" },
+        new("--skip-bad", "Skip and count bad input lines instead of stopping at the first.") { IsFlag = true },
+    ];
+
+    public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var build = new DatasetBuildOptions
+        {
+            ValidationFraction = options.Double("--val-fraction"),
+            Seed = options.Int("--seed"),
+            SamplesPerProblem = options.Has("--samples-per-problem") ? options.Int("--samples-per-problem") : null,
+            IncludeRejected = options.Flag("--include-rejected"),
+        }.Validate();
+        string? export = options.String("--export");
+        if (export is not null and not "chat") throw new UsageException($"bard data build: --export takes 'chat', got '{export}'.");
+        var chat = new ChatExportOptions { PromptTemplate = options.RequiredString("--prompt-template").Replace("\\n", "\n") };
+        if (export is not null)
+        {
+            chat.Validate();
+            if (!options.Has("--problems")) throw new UsageException("bard data build: --export chat needs --problems FILE (the questions of the samples).");
+        }
+
+        var samples = DataCli.Read(options.RequiredString("--samples"), BudgetedSampleFormat.Instance, options, stderr);
+        var split = DatasetBuilder.Build(samples, build);
+        string dir = options.RequiredString("--out");
+        Directory.CreateDirectory(dir);
+        WriteAll(Path.Combine(dir, "train.jsonl"), split.Train);
+        WriteAll(Path.Combine(dir, "validation.jsonl"), split.Validation);
+        if (export is not null)
+        {
+            var problems = DataCli.Read(options.RequiredString("--problems"), ProblemFormat.Instance, options, stderr)
+                .ToDictionary(p => p.Id, StringComparer.Ordinal);
+            ChatExport.Write(Path.Combine(dir, "chat", "train.jsonl"), split.Train, problems, chat);
+            ChatExport.Write(Path.Combine(dir, "chat", "validation.jsonl"), split.Validation, problems, chat);
+        }
+        WriteManifest(Path.Combine(dir, "build.json"), options, build, chat, export, split);
+        stdout.WriteLine($"{dir}: train {split.Train.Count} samples of {split.TrainProblems.Count} problems, "
+            + $"validation {split.Validation.Count} samples of {split.ValidationProblems.Count} problems; "
+            + $"{split.DroppedRejected} rejected samples left out{(export is null ? "" : "; chat JSONL in chat/")}.");
+        return 0;
+    }
+
+    static void WriteAll(string path, IEnumerable<BudgetedSample> samples)
+    {
+        if (File.Exists(path)) File.Delete(path); // a build is a snapshot of its inputs, not a log to resume
+        using var writer = JsonlWriter<BudgetedSample>.Open(path, BudgetedSampleFormat.Instance);
+        foreach (var s in samples) writer.TryAppend(s);
+    }
+
+    static void WriteManifest(string path, ParsedOptions options, DatasetBuildOptions build, ChatExportOptions chat, string? export, DatasetSplit split)
+    {
+        var manifest = new Dictionary<string, object?>
+        {
+            ["samples"] = options.String("--samples"),
+            ["problems"] = options.String("--problems"),
+            ["validation_fraction"] = build.ValidationFraction,
+            ["seed"] = build.Seed,
+            ["samples_per_problem"] = build.SamplesPerProblem,
+            ["include_rejected"] = build.IncludeRejected,
+            ["export"] = export,
+            ["prompt_template"] = export is null ? null : chat.PromptTemplate,
+            ["train_samples"] = split.Train.Count,
+            ["train_problems"] = split.TrainProblems.Count,
+            ["validation_samples"] = split.Validation.Count,
+            ["validation_problems"] = split.ValidationProblems.Count,
+            ["dropped_rejected"] = split.DroppedRejected,
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}

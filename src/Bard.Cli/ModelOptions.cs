@@ -1,0 +1,33 @@
+using Bard.Model;
+using TorchSharp;
+
+namespace Bard.Cli;
+
+/// <summary>The options every command that loads a checkpoint shares, and the loading itself.</summary>
+public static class ModelOptions
+{
+    public static OptionSpec Model { get; } = new("--model", "Hugging Face checkpoint folder (config.json + *.safetensors).") { Required = true, ValueName = "DIR" };
+
+    public static OptionSpec DType { get; } = new("--dtype", "Compute dtype: float32, bfloat16 or float16.") { Default = "float32", ValueName = "DTYPE" };
+
+    public static CausalLM Load(ParsedOptions o)
+    {
+        var dtype = o.RequiredString("--dtype") switch
+        {
+            "float32" => torch.ScalarType.Float32,
+            "bfloat16" => torch.ScalarType.BFloat16,
+            "float16" => torch.ScalarType.Float16,
+            var s => throw new UsageException($"--dtype must be float32, bfloat16 or float16, got '{s}'."),
+        };
+        return Checkpoint.Load(o.RequiredString("--model"), dtype);
+    }
+
+    /// <summary>Checks parsed --ids against the model's vocabulary.</summary>
+    public static void CheckIds(int[] ids, CausalLM model, string option = "--ids")
+    {
+        if (ids.Length == 0) throw new UsageException($"{option} needs at least one token id.");
+        foreach (var id in ids)
+            if (id < 0 || id >= model.Config.VocabSize)
+                throw new UsageException($"{option}: token id {id} is outside the model's vocabulary [0, {model.Config.VocabSize}).");
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace Bard.Cli;
+
+/// <summary>`bard score`: per-token log-probabilities of a sequence under a model, as JSON.</summary>
+public sealed class ScoreCommand : CliCommand
+{
+    public override string Name => "score";
+    public override string Summary => "Print log p(ids[t+1] | ids[..t]) for every position of a token sequence.";
+    public override IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        ModelOptions.Model,
+        new("--ids", "Comma-separated token ids, at least two.") { Required = true, ValueName = "IDS" },
+        ModelOptions.DType,
+    ];
+
+    public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var ids = options.IntList("--ids"); // usage errors before the (slow) model load
+        using var model = ModelOptions.Load(options);
+        ModelOptions.CheckIds(ids, model);
+        if (ids.Length < 2) throw new UsageException("--ids needs at least two tokens to score (the first has no prediction).");
+        float[] logprobs;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
+            logprobs = model.TokenLogProbs(input).to(ScalarType.Float32).data<float>().ToArray();
+        }
+        stdout.WriteLine(JsonSerializer.Serialize(new { token_logprobs = logprobs }));
+        return 0;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+
+namespace Bard.Data.Tasks;
+
+/// <summary>
+/// Writes the embedded task's reasoning: renders a <see cref="ReasoningPlan"/> for a <see cref="ChainProblem"/>,
+/// gives the teacher's plan, and the ladder of plans the compressor walks from richest to barest.
+/// Pure functions of the problem; no randomness.
+/// </summary>
+public static class ChainReasoning
+{
+    /// <summary>Every character the embedded task can emit in questions, thinking and answers: one token each for a character-level student.</summary>
+    public const string Alphabet = " \n()*+,-.:=0123456789abcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>
+    /// The programmatic teacher's plan: restate the problem, write every step as a numbered sentence, re-check
+    /// every step whose reduction changed the value ("wait, let me verify" when the raw result is negative or
+    /// at least 2m, a short check otherwise), and close with "so the answer is".
+    /// </summary>
+    public static ReasoningPlan TeacherPlan(ChainProblem p) => new(
+        RestateLevel.Long,
+        p.Steps.Select(_ => StepLevel.Verbose).ToArray(),
+        p.Steps.Select(s => !s.Wraps ? CheckLevel.None : s.Raw < 0 || s.Raw >= 2 * p.Modulus ? CheckLevel.Long : CheckLevel.Short).ToArray(),
+        ClosingStyle.Full);
+
+    /// <summary>The richest plan: the teacher's with a long re-check after every step. The compressor starts here, so budgets above the teacher's length are met with more re-checks.</summary>
+    public static ReasoningPlan RichestPlan(ChainProblem p) => new(
+        RestateLevel.Long, p.Steps.Select(_ => StepLevel.Verbose).ToArray(), p.Steps.Select(_ => CheckLevel.Long).ToArray(), ClosingStyle.Full);
+
+    /// <summary>
+    /// Plans from richest to barest, each one edit poorer than the one before (closing left at Full):
+    /// long re-checks become short and the restatement short; then re-checks and restatement go; steps become
+    /// brief, then terse (first steps first); then each step in turn becomes chained (<c>*2=4</c>) and a bare
+    /// value; then written values are dropped, evenly spaced, until only the answer is left, so each remaining
+    /// value covers more operations (the harder leaps that small budgets force).
+    /// </summary>
+    public static IEnumerable<ReasoningPlan> Ladder(ChainProblem p)
+    {
+        int k = p.Difficulty;
+        var plan = RichestPlan(p);
+        yield return plan;
+        var checks = plan.Checks.ToArray();
+        IEnumerable<ReasoningPlan> Checks(CheckLevel from, CheckLevel to)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                if (checks[i] != from) continue;
+                checks[i] = to;
+                yield return plan = plan with { Checks = checks.ToArray() };
+            }
+        }
+        foreach (var r in Checks(CheckLevel.Long, CheckLevel.Short)) yield return r;
+        yield return plan = plan with { Restate = RestateLevel.Short };
+        foreach (var r in Checks(CheckLevel.Short, CheckLevel.None)) yield return r;
+        yield return plan = plan with { Restate = RestateLevel.None };
+        var steps = plan.Steps.ToArray();
+        foreach (var (from, to) in new[] { (StepLevel.Verbose, StepLevel.Brief), (StepLevel.Brief, StepLevel.Terse) })
+            for (int i = 0; i < k; i++)
+            {
+                steps[i] = to;
+                yield return plan = plan with { Steps = steps.ToArray() };
+            }
+        // Step by step (not level by level) here, so that lengths at small budgets come in steps of 1–3 tokens.
+        for (int i = 0; i < k; i++)
+            foreach (var to in new[] { StepLevel.Chained, StepLevel.Value })
+            {
+                steps[i] = to;
+                yield return plan = plan with { Steps = steps.ToArray() };
+            }
+        for (int m = k - 1; m >= 1; m--)
+        {
+            var merged = new StepLevel[k];
+            for (int i = 0; i < k; i++) merged[i] = StepLevel.Merged;
+            // Keep m results at positions round(j·k/m), j = 1..m: the leaps are as even as they can be, and the last is the answer.
+            for (int j = 1; j <= m; j++) merged[(int)Math.Round(j * (double)k / m, MidpointRounding.AwayFromZero) - 1] = StepLevel.Value;
+            yield return plan = plan with { Steps = merged };
+        }
+    }
+
+    /// <summary>The closings that read well after the plan's last written part (a bare "." only right after a number).</summary>
+    public static IEnumerable<ClosingStyle> ClosingsFor(ReasoningPlan plan)
+    {
+        yield return ClosingStyle.Full;
+        yield return ClosingStyle.Short;
+        yield return ClosingStyle.Brief;
+        var written = plan.Steps.Where(s => s != StepLevel.Merged).ToArray();
+        if (written.Length > 0 && written[^1] is StepLevel.Value or StepLevel.Chained or StepLevel.Terse) yield return ClosingStyle.Dot;
+        if (plan.Steps.Count > 0 && plan.Steps[^1] != StepLevel.Merged) yield return ClosingStyle.None; // the answer itself was written last
+    }
+
+    /// <summary>Renders the plan as thinking text (no think tags). The result never ends in whitespace.</summary>
+    public static string Render(ChainProblem p, ReasoningPlan plan)
+    {
+        if (plan.Steps.Count != p.Difficulty || plan.Checks.Count != p.Difficulty)
+            throw new ArgumentException($"plan has {plan.Steps.Count} steps for a chain of {p.Difficulty}", nameof(plan));
+        var sb = new StringBuilder();
+        string m = I(p.Modulus);
+        string ops = string.Join(' ', p.Steps.Select(s => s.Symbol + I(s.Operand)));
+        if (plan.Restate == RestateLevel.Long)
+            sb.Append("we start with ").Append(I(p.Start)).Append(" and apply ").Append(ops).Append(" in order, mod ").Append(m).Append(".\n");
+        else if (plan.Restate == RestateLevel.Short)
+            sb.Append("so: ").Append(I(p.Start)).Append(' ').Append(ops).Append(", mod ").Append(m).Append(".\n");
+        for (int i = 0; i < p.Steps.Count; i++)
+        {
+            var s = p.Steps[i];
+            string op = $"{I(s.Input)}{s.Symbol}{I(s.Operand)}";
+            switch (plan.Steps[i])
+            {
+                case StepLevel.Verbose:
+                    sb.Append("step ").Append(I(s.Index)).Append(": ").Append(op).Append(" is ")
+                      .Append(s.Wraps ? $"{I(s.Raw)}, mod {m} that is {I(s.Output)}.\n" : $"{I(s.Output)}.\n");
+                    break;
+                case StepLevel.Brief:
+                    sb.Append(op).Append('=').Append(s.Wraps ? $"{I(s.Raw)}, so {I(s.Output)}.\n" : $"{I(s.Output)}.\n");
+                    break;
+                case StepLevel.Terse:
+                    sb.Append(op).Append('=').Append(I(s.Output)).Append(' ');
+                    break;
+                case StepLevel.Chained:
+                    sb.Append(s.Symbol).Append(I(s.Operand)).Append('=').Append(I(s.Output)).Append(' ');
+                    break;
+                case StepLevel.Value:
+                    sb.Append(I(s.Output)).Append(' ');
+                    break;
+                case StepLevel.Merged:
+                    break;
+            }
+            if (plan.Steps[i] >= StepLevel.Brief)
+            {
+                switch (plan.Checks[i])
+                {
+                    case CheckLevel.Long:
+                        sb.Append("wait, let me verify: ").Append(op).Append('=').Append(I(s.Raw))
+                          .Append(s.Wraps ? $", and {I(s.Raw)} mod {m} is {I(s.Output)}" : "").Append(". yes.\n");
+                        break;
+                    case CheckLevel.Short:
+                        sb.Append("check ").Append(op).Append('=').Append(I(s.Output)).Append(", ok.\n");
+                        break;
+                }
+            }
+        }
+        string answer = I(p.Answer);
+        string body = sb.ToString();
+        string trimmed = body.TrimEnd();
+        string sep = trimmed.Length == 0 ? "" : body.EndsWith('\n') ? "\n" : " ";
+        return plan.Closing switch
+        {
+            ClosingStyle.None => trimmed,
+            ClosingStyle.Dot => trimmed + ".",
+            ClosingStyle.Brief => trimmed + sep + $"so {answer}.",
+            ClosingStyle.Short => trimmed + sep + $"the answer is {answer}.",
+            ClosingStyle.Full => trimmed + sep + $"so the answer is {answer}.",
+            _ => throw new ArgumentOutOfRangeException(nameof(plan)),
+        };
+    }
+
+    static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

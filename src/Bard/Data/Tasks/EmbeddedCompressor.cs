@@ -1,0 +1,71 @@
+using Bard.Text;
+
+namespace Bard.Data.Tasks;
+
+/// <summary>
+/// The embedded task's programmatic compressor: rewrites a chain's reasoning to a budget b in student tokens.
+/// It walks <see cref="ChainReasoning.Ladder"/> with every closing. Among the renderings within
+/// <see cref="EmbeddedTaskOptions.Tolerance"/> of b it keeps those with the smallest largest leap (steps are
+/// merged only when b forces it), and of those takes the richest whose length L is within
+/// <see cref="EmbeddedTaskOptions.TargetError"/> of b, else the one closest to b (the richer on ties). Accepted when |L − b| ≤ <see cref="EmbeddedTaskOptions.Tolerance"/>·b. Every
+/// rendering ends in the correct answer, since it is computed, not copied.
+/// </summary>
+public sealed class EmbeddedCompressor
+{
+    /// <summary>The <see cref="BudgetedSample.Compressor"/> name it writes.</summary>
+    public const string Name = "embedded-compressor/1";
+
+    readonly EmbeddedTaskOptions _options;
+    readonly ITokenizer _tokenizer;
+
+    public EmbeddedCompressor(EmbeddedTaskOptions options, ITokenizer tokenizer)
+    {
+        _options = options.Validate();
+        _tokenizer = tokenizer;
+    }
+
+    /// <summary>Every rendering the compressor may choose, richest first, with its length.</summary>
+    public IReadOnlyList<CompressionResult> Candidates(ChainProblem problem)
+    {
+        var list = new List<CompressionResult>();
+        foreach (var rung in ChainReasoning.Ladder(problem))
+            foreach (var closing in ChainReasoning.ClosingsFor(rung))
+            {
+                var plan = rung with { Closing = closing };
+                string text = ChainReasoning.Render(problem, plan);
+                list.Add(new CompressionResult(0, plan, text, _tokenizer.CountTokens(text), false));
+            }
+        return list;
+    }
+
+    /// <summary>Compresses to one budget.</summary>
+    public CompressionResult Compress(ChainProblem problem, int budget) => Choose(Candidates(problem), budget);
+
+    /// <summary>Compresses to each budget, rendering the candidates once.</summary>
+    public IReadOnlyList<CompressionResult> Compress(ChainProblem problem, IReadOnlyList<int> budgets)
+    {
+        var candidates = Candidates(problem);
+        return budgets.Select(b => Choose(candidates, b)).ToArray();
+    }
+
+    CompressionResult Choose(IReadOnlyList<CompressionResult> candidates, int budget)
+    {
+        if (budget <= 0) throw new BardException($"budget {budget} is not positive; budgets are numbers of thinking tokens ≥ 1.");
+        double tolerance = _options.Tolerance * budget + 1e-9, target = _options.TargetError * budget + 1e-9;
+        // Merge steps only when the budget forces it: among the renderings within tolerance, keep those whose
+        // largest leap (operations per written result) is the smallest any of them achieves.
+        int leap = int.MaxValue;
+        foreach (var c in candidates)
+            if (Math.Abs(c.Tokens - budget) <= tolerance) leap = Math.Min(leap, c.Plan.LargestLeap);
+        CompressionResult? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var c in candidates) // richest first
+        {
+            if (leap != int.MaxValue && c.Plan.LargestLeap != leap) continue;
+            int d = Math.Abs(c.Tokens - budget);
+            if (d <= target) { best = c; break; }
+            if (d < bestDistance) { best = c; bestDistance = d; }
+        }
+        return best! with { Budget = budget, Accepted = Math.Abs(best!.Tokens - budget) <= tolerance };
+    }
+}

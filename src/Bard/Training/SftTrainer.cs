@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using Bard.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Bard.Training;
+
+/// <summary>
+/// Supervised fine-tuning of a <see cref="CausalLM"/> on tokenized sequences (BARD's first phase):
+/// next-token cross-entropy on target tokens only, averaged over every target token of an optimizer step
+/// (so gradient accumulation is exact), AdamW with warm-up and decay, gradient clipping, fp32 or bf16
+/// compute with fp32 master weights, checkpoints that resume exactly, validation loss, metrics.
+/// </summary>
+public sealed class SftTrainer
+{
+    readonly SftConfig config;
+
+    public SftTrainer(SftConfig config)
+    {
+        config.Validate();
+        this.config = config;
+    }
+
+    /// <summary>Optimizer steps the run will take for <paramref name="train"/>.</summary>
+    public int TotalSteps(IReadOnlyList<TrainingSequence> train) => config.MaxSteps > 0
+        ? config.MaxSteps
+        : config.Epochs * (int)Math.Ceiling(BatchPlan.ForEpoch(train, config, 0).Count / (double)config.GradAccumulation);
+
+    /// <summary>
+    /// Trains <paramref name="model"/> (float32 master weights, updated in place) and returns the metrics of
+    /// the steps run by this call. With <see cref="SftRun.Resume"/> the newest checkpoint's weights,
+    /// optimizer state and data cursor are restored first. Cancellation saves a checkpoint, then throws.
+    /// </summary>
+    public IReadOnlyList<StepMetrics> Train(CausalLM model, IReadOnlyList<TrainingSequence> train,
+        IReadOnlyList<TrainingSequence>? validation, SftRun run, CancellationToken cancel = default)
+    {
+        if (model.DType != ScalarType.Float32) throw new BardException($"SFT keeps float32 master weights; the model is {model.DType}. Load it in float32 (Precision = BFloat16 trains in bf16).");
+        if (config.Threads > 0) set_num_threads(config.Threads);
+        Directory.CreateDirectory(run.OutDir);
+        int total = TotalSteps(train);
+
+        var master = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        using var optimizer = new AdamW(master, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
+        int step = 0, epoch = 0, cursor = 0;
+        if (run.Resume && RunFolder.Checkpoints(run.OutDir) is { Count: > 0 } saved)
+        {
+            var (_, dir) = saved[^1];
+            var state = TrainerState.Load(dir);
+            if (state.Seed != config.Seed || state.TotalSteps != total)
+                throw new BardException($"{dir}: it was written by a run with seed {state.Seed} and {state.TotalSteps} steps; this run has seed {config.Seed} and {total}. Resume with the same config and data, or use a new output folder.");
+            using (var tensors = CheckpointTensors.Open(dir))
+                StrictLoader.Load(model.state_dict(), tensors);
+            optimizer.Load(Path.Combine(dir, "optimizer.safetensors"));
+            (step, epoch, cursor) = (state.Step, state.Epoch, state.MicroBatch);
+        }
+        if (step >= total) return [];
+
+        // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
+        using var computeOwned = config.Precision == Precision.Bf16 ? new CausalLM(model.Config) : null;
+        var compute = computeOwned ?? model;
+        computeOwned?.to(ScalarType.BFloat16); // replaces its parameter tensors: list them after
+        var computeParams = compute.named_parameters().Select(p => (Tensor)p.parameter).ToList();
+        if (computeOwned is not null) CopyWeights(master, computeParams);
+        compute.train();
+
+        using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
+        var plan = BatchPlan.ForEpoch(train, config, epoch);
+        var results = new List<StepMetrics>();
+        var maskDType = config.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        int lastSaved = step;
+        try
+        {
+            while (step < total)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                // The micro-batches of this step, crossing into the next epoch when one ends.
+                var batches = new List<MicroBatch>();
+                while (batches.Count < config.GradAccumulation)
+                {
+                    if (cursor >= plan.Count) { epoch++; cursor = 0; plan = BatchPlan.ForEpoch(train, config, epoch); }
+                    batches.Add(plan[cursor++]);
+                }
+                int targets = batches.Sum(b => b.TargetCount(train));
+                int tokens = batches.Sum(b => b.TokenCount(train));
+                double lr = LearningRate.At(step, total, config.LearningRate, config.WarmupSteps, config.Schedule, config.MinLrRatio);
+
+                optimizer.ZeroGrad();
+                ZeroGrad(computeParams);
+                double loss = 0;
+                foreach (var mb in batches)
+                {
+                    using var scope = NewDisposeScope();
+                    using var batch = Collator.Collate(mb, train, maskDType, compute.Config.PadTokenId ?? 0);
+                    var sum = LossSum(compute, batch);
+                    (sum / Math.Max(targets, 1)).backward();
+                    loss += sum.item<float>() / Math.Max(targets, 1);
+                }
+                if (computeOwned is not null) CopyGrads(computeParams, master);
+                double gradNorm = ClipGradients(master.Select(p => p.Item2), config.GradClip);
+                step++;
+                if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
+                    throw new BardException($"step {step}: the loss is {loss} and the gradient norm {gradNorm}; stopping. "
+                        + (lastSaved > 0 ? $"The last good checkpoint is {RunFolder.CheckpointDir(run.OutDir, lastSaved)}. " : "No checkpoint was saved yet. ")
+                        + "Lower the learning rate, raise the warm-up, or train in float32.");
+                optimizer.Step(lr);
+                if (computeOwned is not null) CopyWeights(master, computeParams);
+
+                double seconds = clock.Elapsed.TotalSeconds;
+                var m = new StepMetrics(step, loss, lr, gradNorm, tokens, tokens / Math.Max(seconds, 1e-9), epoch);
+                bool evaluate = validation is { Count: > 0 } && ((config.EvalEvery > 0 && step % config.EvalEvery == 0) || step == total);
+                if (evaluate) m = m with { ValidationLoss = ValidationLoss(compute, validation!, maskDType) };
+                results.Add(m);
+                metrics.Write(step, Values(m));
+                run.OnStep?.Invoke(m);
+                run.Progress?.Report(step, $"loss {loss:F4} | {m.TokensPerSecond:N0} tok/s" + (m.ValidationLoss is { } v ? $" | val {v:F4}" : ""));
+
+                if (config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
+                {
+                    SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+                    lastSaved = step;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Keep what the run has done: a checkpoint at the last completed step.
+            if (step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+            throw;
+        }
+        SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+        RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
+        {
+            Checkpoint.Save(model, dir, tokenizerDir: run.TokenizerDir);
+            new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
+        });
+        return results;
+    }
+
+    /// <summary>Sum of the token losses of a micro-batch (float32): cross-entropy on labelled positions only.</summary>
+    public static Tensor LossSum(CausalLM model, CollatedBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var logits = model.Forward(batch.Ids, batch.AttentionMask, batch.PositionIds, attentionBias: batch.AttentionBias);
+        var flat = logits.view(-1, logits.shape[^1]).to(ScalarType.Float32);
+        return nn.functional.cross_entropy(flat, batch.Labels.view(-1), ignore_index: Collator.IgnoreIndex, reduction: nn.Reduction.Sum)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean token loss over <paramref name="data"/>, without gradients, in a fixed order.</summary>
+    public double ValidationLoss(CausalLM model, IReadOnlyList<TrainingSequence> data, ScalarType maskDType)
+    {
+        using var noGrad = no_grad();
+        model.eval();
+        double sum = 0;
+        long count = 0;
+        var plan = BatchPlan.ForEpoch(data, config with { Seed = 0 }, 0);
+        foreach (var mb in plan)
+        {
+            using var scope = NewDisposeScope();
+            using var batch = Collator.Collate(mb, data, maskDType, model.Config.PadTokenId ?? 0);
+            sum += LossSum(model, batch).item<float>();
+            count += mb.TargetCount(data);
+        }
+        model.train();
+        return sum / Math.Max(count, 1);
+    }
+
+    void SaveCheckpoint(CausalLM model, AdamW optimizer, SftRun run, int step, int total, int epoch, int cursor)
+    {
+        RunFolder.WriteAtomically(RunFolder.CheckpointDir(run.OutDir, step), dir =>
+        {
+            Checkpoint.Save(model, dir, tokenizerDir: run.TokenizerDir);
+            optimizer.Save(Path.Combine(dir, "optimizer.safetensors"));
+            new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
+        });
+        RunFolder.Prune(run.OutDir, config.KeepLast);
+    }
+
+    static Dictionary<string, double> Values(StepMetrics m)
+    {
+        var d = new Dictionary<string, double>
+        {
+            ["loss"] = m.Loss, ["lr"] = m.LearningRate, ["grad_norm"] = m.GradNorm,
+            ["tokens"] = m.Tokens, ["tokens_per_s"] = m.TokensPerSecond, ["epoch"] = m.Epoch,
+        };
+        if (m.ValidationLoss is { } v) d["val_loss"] = v;
+        return d;
+    }
+
+    /// <summary>Global L2 norm of the gradients, clipped in place to <paramref name="maxNorm"/> (0: measure only).</summary>
+    public static double ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
+        if (grads.Count == 0) return 0;
+        var norm = stack(grads.Select(g => g.to(ScalarType.Float32).pow(2).sum())).sum().sqrt();
+        double total = norm.item<float>();
+        if (maxNorm > 0 && total > maxNorm && double.IsFinite(total))
+            foreach (var g in grads) g.mul_(maxNorm / (total + 1e-6));
+        return total;
+    }
+
+    static void ZeroGrad(IEnumerable<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var p in parameters) p.grad?.zero_();
+    }
+
+    static void CopyWeights(IReadOnlyList<(string, Tensor)> master, IReadOnlyList<Tensor> compute)
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < master.Count; i++) compute[i].copy_(master[i].Item2);
+    }
+
+    static void CopyGrads(IReadOnlyList<Tensor> compute, IReadOnlyList<(string, Tensor)> master)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < compute.Count; i++)
+        {
+            var g = compute[i].grad;
+            if (g is null) continue;
+            var target = master[i].Item2;
+            var existing = target.grad;
+            if (existing is null) target.grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
+            else existing.copy_(g);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Bard.Cli;
+using Bard.Data;
+using Bard.Data.Tasks;
+using Bard.Tests.Data;
+
+namespace Bard.Tests.Cli;
+
+public class DataCommandsTests
+{
+    static (int Code, string Out, string Err) Bard(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    static (int Code, string Out, string Err) RunCommand(CliCommand command, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = command.Run(command.Parse(args), stdout, stderr, default);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Pipeline_SynthTeachCompressBuildStats_ProducesSplitChatAndStats()
+    {
+        using var dir = new TempDir();
+        string problems = dir.File("problems.jsonl"), traces = dir.File("traces.jsonl"), samples = dir.File("samples.jsonl"), ds = dir.File("ds");
+        Assert.Equal(0, Bard("data", "synth", "--count", "50", "--seed", "4", "--out", problems).Code);
+        Assert.Equal(0, Bard("teach", "--problems", problems, "--out", traces).Code);
+        var compress = Bard("compress", "--traces", traces, "--budgets", "4,8,16,32,64", "--out", samples);
+        Assert.Equal(0, compress.Code);
+        Assert.Contains("wrote 250 samples", compress.Out);
+        Assert.Equal(0, Bard("data", "build", "--samples", samples, "--out", ds, "--val-fraction", "0.2", "--export", "chat", "--problems", problems).Code);
+
+        var train = JsonlReader.Read(Path.Combine(ds, "train.jsonl"), BudgetedSampleFormat.Instance).Records;
+        var validation = JsonlReader.Read(Path.Combine(ds, "validation.jsonl"), BudgetedSampleFormat.Instance).Records;
+        Assert.Equal(40 * 5, train.Count);
+        Assert.Equal(10 * 5, validation.Count);
+        Assert.Empty(train.Select(s => s.ProblemId).Intersect(validation.Select(s => s.ProblemId)));
+        var chat = File.ReadAllLines(Path.Combine(ds, "chat", "train.jsonl"));
+        Assert.Equal(train.Count, chat.Length);
+        using (var first = JsonDocument.Parse(chat[0]))
+        {
+            var messages = first.RootElement.GetProperty("messages");
+            Assert.Contains($"at most {train[0].Budget} tokens", messages[0].GetProperty("content").GetString());
+            Assert.StartsWith("<think>\n", messages[1].GetProperty("content").GetString());
+        }
+
+        var stats = Bard("data", "stats", "--in", samples, "--json");
+        Assert.Equal(0, stats.Code);
+        using var json = JsonDocument.Parse(stats.Out);
+        Assert.Equal(250, json.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(5, json.RootElement.GetProperty("per_budget").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("mean_relative_error_accepted").GetDouble() <= 0.05);
+        Assert.Contains("budget", Bard("data", "stats", "--in", samples).Out);
+    }
+
+    [Fact]
+    public void Synth_ReRunAfterInterruption_ResumesWithoutDuplicates()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("p.jsonl");
+        Assert.Equal(0, Bard("data", "synth", "--count", "10", "--out", path).Code);
+        var lines = File.ReadAllLines(path);
+        File.WriteAllText(path, string.Join("\n", lines.Take(6)) + "\n" + lines[6][..20]); // killed while writing line 7
+        var rerun = Bard("data", "synth", "--count", "10", "--out", path);
+        Assert.Equal(0, rerun.Code);
+        Assert.Contains("wrote 4 problems (6 already there)", rerun.Out);
+        Assert.Equal(lines, File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void Synth_EmbeddedOptions_ShapeTheProblems()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("p.jsonl");
+        Assert.Equal(0, Bard("data", "synth", "--count", "30", "--out", path, "--modulus", "7", "--min-operations", "3", "--max-operations", "3").Code);
+        Assert.All(JsonlReader.Read(path, ProblemFormat.Instance).Records, p =>
+        {
+            var chain = ChainProblem.TryParse(p.Question)!;
+            Assert.Equal((7, 3), (chain.Modulus, chain.Difficulty));
+        });
+        var bad = Bard("data", "synth", "--count", "3", "--out", path, "--min-operations", "5", "--max-operations", "4");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("MaxOperations is 4", bad.Err);
+    }
+
+    [Fact]
+    public void Compress_ReRun_AppendsOnlyNewBudgets()
+    {
+        using var dir = new TempDir();
+        string problems = dir.File("p.jsonl"), traces = dir.File("t.jsonl"), samples = dir.File("s.jsonl");
+        Bard("data", "synth", "--count", "5", "--out", problems);
+        Bard("teach", "--problems", problems, "--out", traces);
+        Bard("compress", "--traces", traces, "--budgets", "8,16", "--out", samples);
+        var again = Bard("compress", "--traces", traces, "--budgets", "8,16,32", "--problems", problems, "--out", samples);
+        Assert.Contains("wrote 5 samples (10 already there)", again.Out);
+        Assert.Equal(15, File.ReadAllLines(samples).Length);
+    }
+
+    [Fact]
+    public void Teach_BadProblemLine_FailsNamingFileAndLine_SkipBadCountsIt()
+    {
+        using var dir = new TempDir();
+        string problems = dir.File("p.jsonl");
+        File.WriteAllText(problems, """{"id":"a","question":"3 +4 (mod 10)","answer":"7"}""" + "\n" + """{"id":"b","question":"3 +4 (mod 10)"}""" + "\n");
+        var failed = Bard("teach", "--problems", problems, "--out", dir.File("t.jsonl"));
+        Assert.Equal(1, failed.Code);
+        Assert.Contains("p.jsonl:2: field 'answer' is missing", failed.Err);
+        var skipped = Bard("teach", "--problems", problems, "--out", dir.File("t.jsonl"), "--skip-bad");
+        Assert.Equal(0, skipped.Code);
+        Assert.Contains("skipped 1 bad line", skipped.Err);
+        Assert.Contains("wrote 1 traces", skipped.Out);
+    }
+
+    [Fact]
+    public void Import_SkyT1Fixture_WithInjectedTokenizer_WritesTracesProblemsAndCounts()
+    {
+        using var dir = new TempDir();
+        string input = Fixtures.Path("traces", "sky-t1-sample.jsonl");
+        string output = dir.File("sky.jsonl");
+        var r = RunCommand(new DataImportCommand(_ => new WordTokenizer()), "--format", "sky-t1", "--in", input, "--tokenizer", "words", "--out", output);
+        Assert.Equal(0, r.Code);
+        Assert.Contains("5 lines: 3 traces imported (3 correct), 1 truncated (thinking never closed), 1 without thinking, 0 malformed", r.Out);
+        Assert.Equal(3, JsonlReader.Read(output, TeacherTraceFormat.Instance).Records.Count);
+        Assert.Equal(3, JsonlReader.Read(dir.File("sky.problems.jsonl"), ProblemFormat.Instance).Records.Count);
+    }
+
+    [Fact]
+    public void Import_MissingHuggingFaceTokenizer_ErrorNamesIt()
+    {
+        using var dir = new TempDir();
+        string input = dir.File("in.jsonl");
+        File.WriteAllText(input, "");
+        var r = Bard("data", "import", "--format", "think-tags", "--in", input, "--tokenizer", "/some/dir", "--out", dir.File("o.jsonl"));
+        Assert.Equal(1, r.Code);
+        Assert.Contains("/some/dir", r.Err);
+        Assert.Contains("tokenizer.json", r.Err);
+    }
+
+    [Theory]
+    [InlineData("data synth --count 3 --out x.jsonl --task nope", "unknown task 'nope'", 1)]
+    [InlineData("data import --format xml --in a --tokenizer d --out b", "--format must be", 2)]
+    [InlineData("compress --traces t --budgets 8 --out o", "t: file not found", 1)]
+    public void BadArguments_ExitWithMessage(string args, string expected, int code)
+    {
+        var r = Bard(args.Split(' '));
+        Assert.Equal(code, r.Code);
+        Assert.Contains(expected, r.Err);
+    }
+}

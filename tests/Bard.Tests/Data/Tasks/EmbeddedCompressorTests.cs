@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Bard.Data;
+using Bard.Data.Tasks;
+
+namespace Bard.Tests.Data.Tasks;
+
+public class EmbeddedCompressorTests
+{
+    static readonly EmbeddedTask Task = new(new EmbeddedTaskOptions());
+    static readonly EmbeddedCompressor Compressor = new(Task.Options, Task.CreateTokenizer());
+    static readonly ChainProblem Chain = ChainProblem.TryParse("3 +4 *2 -7 (mod 10)")!; // values 7, 4, 7
+
+    [Theory]
+    [InlineData(1, "7")]                   // only the answer: one leap over 3 operations
+    [InlineData(2, "7.")]
+    [InlineData(4, "4 7.")]                 // step 1 merged into step 2
+    [InlineData(6, "7 4 7.")]               // every value, no leap
+    [InlineData(8, "7 4 -7=7")]             // the last step chained
+    [InlineData(12, "7 *2=4 4-7=7")]
+    [InlineData(16, "+4=7 7*2=4 4-7=7")]
+    public void Compress_SmallBudget_HitsItExactlyWithTheRichestRendering(int budget, string expected)
+    {
+        var r = Compressor.Compress(Chain, budget);
+        Assert.Equal(expected, r.Thinking);
+        Assert.Equal(budget, r.Tokens);
+        Assert.True(r.Accepted);
+    }
+
+    [Fact]
+    public void Compress_BudgetOfTheRichestRendering_ReturnsItWhole()
+    {
+        string richest = ChainReasoning.Render(Chain, ChainReasoning.RichestPlan(Chain));
+        Assert.Equal(richest, Compressor.Compress(Chain, richest.Length).Thinking);
+    }
+
+    [Fact]
+    public void Compress_BudgetFarAboveTheRichestRendering_IsRejected()
+    {
+        var r = Compressor.Compress(Chain, 1000);
+        Assert.False(r.Accepted);
+        Assert.Equal(ChainReasoning.Render(Chain, ChainReasoning.RichestPlan(Chain)), r.Thinking);
+    }
+
+    [Fact]
+    public void Compress_NoLeapFits_MergesOnlyWhenForced()
+    {
+        // b = 6 fits all three values (no leap); b = 4 cannot, so two operations share one written value.
+        Assert.Equal(1, Compressor.Compress(Chain, 6).Plan.LargestLeap);
+        Assert.Equal(2, Compressor.Compress(Chain, 4).Plan.LargestLeap);
+    }
+
+    [Fact]
+    public void Compress_GeneratedProblems_MeetBudgets4To128WithinFivePercentOnAverageAndEndInTheAnswer()
+    {
+        int[] budgets = [4, 8, 12, 16, 24, 32, 48, 64, 96, 128];
+        var errors = budgets.ToDictionary(b => b, _ => new List<double>());
+        for (int i = 0; i < 300; i++)
+        {
+            var p = Task.Generate(42, i);
+            foreach (var s in Task.Compress(p, Task.Teach(p), budgets, Task.CreateTokenizer()))
+            {
+                Assert.True(s.Accepted, $"{p.Question} at b={s.Budget}: L={s.ThinkingTokens} \"{s.Thinking}\"");
+                Assert.True(s.RelativeLengthError <= 0.10 + 1e-9);
+                Assert.Equal(p.Answer, s.Answer);
+                Assert.Equal(p.Answer, Regex.Matches(s.Thinking, @"-?\d+")[^1].Value);
+                errors[s.Budget].Add(s.RelativeLengthError);
+            }
+        }
+        foreach (var (b, e) in errors)
+            Assert.True(e.Average() <= 0.05, $"b={b}: mean |L-b|/b = {e.Average():F4}");
+    }
+
+    [Fact]
+    public void Compress_SmallerBudget_NeverWritesMoreResults()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            var chain = Task.Parse(Task.Generate(8, i));
+            int[] budgets = [1, 2, 4, 6, 8, 12, 16, 24];
+            var written = Compressor.Compress(chain, budgets).Select(r => r.Plan.WrittenSteps).ToArray();
+            for (int j = 1; j < written.Length; j++)
+                Assert.True(written[j] >= written[j - 1], $"{chain.Question}: b={budgets[j]} writes {written[j]} results, b={budgets[j - 1]} writes {written[j - 1]}");
+        }
+    }
+}

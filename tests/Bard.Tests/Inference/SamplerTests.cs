@@ -1,0 +1,58 @@
+using Bard.Inference;
+using static TorchSharp.torch;
+
+namespace Bard.Tests.Inference;
+
+public class SamplerTests
+{
+    // Logits of probabilities 0.5, 0.25, 0.15, 0.1: the mass ranked above each token is 0, 0.5, 0.75, 0.9.
+    static Tensor Logits() => tensor(new float[] { MathF.Log(0.5f), MathF.Log(0.25f), MathF.Log(0.15f), MathF.Log(0.1f) }, [1, 4]);
+
+    [Theory]
+    [InlineData(0, 1.0, new[] { true, true, true, true })]
+    [InlineData(2, 1.0, new[] { true, true, false, false })]
+    [InlineData(1, 1.0, new[] { true, false, false, false })]
+    [InlineData(0, 0.5, new[] { true, false, false, false })]   // 0.5 alone reaches p
+    [InlineData(0, 0.6, new[] { true, true, false, false })]    // 0.5 < 0.6 ≤ 0.75
+    [InlineData(0, 0.8, new[] { true, true, true, false })]     // 0.75 < 0.8 ≤ 0.9
+    [InlineData(3, 0.6, new[] { true, true, false, false })]
+    public void Filter_TopKTopP_KeepsExpectedTokens(int topK, double topP, bool[] kept)
+    {
+        using var scope = NewDisposeScope();
+        var f = Sampler.Filter(Logits(), topK, topP);
+        var finite = f.isfinite().data<bool>().ToArray();
+        Assert.Equal(kept, finite);
+    }
+
+    [Fact]
+    public void Next_Greedy_PicksArgmax()
+    {
+        using var scope = NewDisposeScope();
+        using var sampler = new Sampler(new GenerationOptions(), CPU);
+        var logits = tensor(new float[] { 0, 3, 1, 2, 9, 0 }, [2, 3]);
+        Assert.Equal(new long[] { 1, 1 }, sampler.Next(logits).data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Next_Temperature_FrequenciesFollowProbabilities()
+    {
+        using var scope = NewDisposeScope();
+        using var sampler = new Sampler(new GenerationOptions { Temperature = 1.0, Seed = 1 }, CPU);
+        var logits = Logits().expand(4000, 4);
+        var picks = sampler.Next(logits).data<long>().ToArray();
+        double p0 = picks.Count(x => x == 0) / 4000.0, p1 = picks.Count(x => x == 1) / 4000.0;
+        Assert.InRange(p0, 0.46, 0.54);
+        Assert.InRange(p1, 0.21, 0.29);
+    }
+
+    [Theory]
+    [InlineData(-1.0, 0, 1.0, "Temperature")]
+    [InlineData(1.0, -1, 1.0, "TopK")]
+    [InlineData(1.0, 0, 0.0, "TopP")]
+    [InlineData(1.0, 0, 1.5, "TopP")]
+    public void Validate_BadOption_NamesIt(double temperature, int topK, double topP, string field)
+    {
+        var e = Assert.Throws<BardException>(() => new GenerationOptions { Temperature = temperature, TopK = topK, TopP = topP }.Validate());
+        Assert.Contains(field, e.Message);
+    }
+}

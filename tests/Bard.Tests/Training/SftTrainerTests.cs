@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+using Bard.Model;
+using Bard.Training;
+using static TorchSharp.torch;
+
+namespace Bard.Tests.Training;
+
+public class SftTrainerTests
+{
+    const int Vocab = 32;
+
+    /// <summary>"a b = (a+b) mod 10": prompt [1, 3+a, 3+b, 13], completion [3+(a+b)%10, 2].</summary>
+    static List<TrainingSequence> Data(int n, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ =>
+        {
+            int a = rng.Next(10), b = rng.Next(10);
+            return TrainingSequence.PromptCompletion([1, 3 + a, 3 + b, 13], [3 + (a + b) % 10, 2]);
+        }).ToList();
+    }
+
+    static CausalLM Model(long seed = 1)
+    {
+        var model = new CausalLM(ModelPresets.Create("micro", Vocab));
+        ModelInit.Initialize(model, seed);
+        return model;
+    }
+
+    static Dictionary<string, Tensor> Snapshot(CausalLM model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+
+    static readonly SftConfig Base = new() { LearningRate = 1e-2, WarmupSteps = 2, BatchSize = 8, MaxSeqLen = 64, Seed = 3, EvalEvery = 0 };
+
+    static SftRun Run(TempDir tmp, Action<StepMetrics>? onStep = null, bool resume = false) =>
+        new() { OutDir = tmp.Path, TensorBoard = false, OnStep = onStep, Resume = resume };
+
+    [Fact]
+    public void Train_TinyModel_LossFallsEveryParameterChangesFirstLossesPinned()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        var before = Snapshot(model);
+        var metrics = new SftTrainer(Base with { MaxSteps = 30 }).Train(model, Data(256, 1), null, Run(tmp));
+        Assert.Equal(30, metrics.Count);
+        // Pinned: the first five losses of this seeded run (float32, CPU). A change here means the
+        // model, the loss mask, the batching or the optimizer changed.
+        double[] pinned = [3.5361, 2.9160, 2.5448, 2.1908, 2.0130];
+        for (int i = 0; i < 5; i++) Assert.True(Math.Abs(metrics[i].Loss - pinned[i]) < 2e-3, $"loss {i}: {metrics[i].Loss:F4} vs pinned {pinned[i]:F4}");
+        Assert.True(metrics[^1].Loss < metrics[0].Loss * 0.7, $"loss {metrics[0].Loss:F4} → {metrics[^1].Loss:F4}");
+        foreach (var (name, p) in model.named_parameters())
+            Assert.False(p.detach().equal(before[name]).all().item<bool>(), $"{name} did not change");
+        foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void GradientAccumulation_FourMicroBatchesOfOne_EqualOneBatchOfFour()
+    {
+        var data = Data(4, 2).Select((s, i) => i == 1 ? TrainingSequence.PromptCompletion([1, 4, 5, 13, 6], [7, 8, 2]) : s).ToList();
+        var config = Base with { MaxSteps = 1, WarmupSteps = 0, Batching = Batching.Padded, GradClip = 0 };
+        using var a = Model();
+        using var b = Model();
+        using var tmpA = new TempDir();
+        using var tmpB = new TempDir();
+        new SftTrainer(config with { BatchSize = 4, GradAccumulation = 1 }).Train(a, data, null, Run(tmpA));
+        new SftTrainer(config with { BatchSize = 1, GradAccumulation = 4 }).Train(b, data, null, Run(tmpB));
+        var pb = b.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in a.named_parameters())
+            TensorAssert.Close(p.detach(), pb[name].detach(), 1e-5, name);
+    }
+
+    [Fact]
+    public void Resume_NStepsThenNMore_EqualsTwoNStepsInOneRun()
+    {
+        var data = Data(200, 4);
+        var config = Base with { MaxSteps = 8 };
+        using var whole = Model();
+        using var tmpWhole = new TempDir();
+        new SftTrainer(config).Train(whole, data, null, Run(tmpWhole));
+
+        using var tmp = new TempDir();
+        using (var cts = new CancellationTokenSource())
+        using (var first = Model())
+        {
+            // Stop after 4 of 8 steps: cancellation saves checkpoint-4.
+            Assert.Throws<OperationCanceledException>(() => new SftTrainer(config).Train(first, data, null,
+                Run(tmp, onStep: m => { if (m.Step == 4) cts.Cancel(); }), cts.Token));
+        }
+        Assert.Equal([4], RunFolder.Checkpoints(tmp.Path).Select(c => c.Step));
+        using var resumed = Model(seed: 99); // different init: everything must come from the checkpoint
+        var rest = new SftTrainer(config).Train(resumed, data, null, Run(tmp, resume: true));
+        Assert.Equal([5, 6, 7, 8], rest.Select(m => m.Step));
+        var pw = whole.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in resumed.named_parameters())
+            TensorAssert.Close(pw[name].detach(), p.detach(), 1e-6, name);
+        // metrics.jsonl holds each step once.
+        var steps = File.ReadAllLines(Path.Combine(tmp.Path, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!["step"]!.GetValue<int>());
+        Assert.Equal(Enumerable.Range(1, 8), steps);
+    }
+
+    [Fact]
+    public void Train_WritesCheckpointsMetricsAndFinal_KeepsLastK()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        new SftTrainer(Base with { MaxSteps = 6, SaveEvery = 2, KeepLast = 2, EvalEvery = 3 }).Train(model, Data(100, 5), Data(20, 6), Run(tmp) with { TensorBoard = true });
+        Assert.Equal([4, 6], RunFolder.Checkpoints(tmp.Path).Select(c => c.Step));
+        foreach (var f in new[] { "final/config.json", "final/model.safetensors", "checkpoint-6/optimizer.safetensors", "checkpoint-6/trainer_state.json" })
+            Assert.True(File.Exists(Path.Combine(tmp.Path, f)), f);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(tmp.Path, "tensorboard"), "*", SearchOption.AllDirectories));
+        var lines = File.ReadAllLines(Path.Combine(tmp.Path, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(6, lines.Count);
+        foreach (var key in new[] { "step", "loss", "lr", "grad_norm", "tokens_per_s" }) Assert.True(lines[0].ContainsKey(key), key);
+        Assert.True(lines[2].ContainsKey("val_loss") && lines[5].ContainsKey("val_loss") && !lines[0].ContainsKey("val_loss"));
+        using var reloaded = Checkpoint.Load(Path.Combine(tmp.Path, "final"));
+        Assert.Equal(model.Config.ParameterCount, reloaded.Config.ParameterCount);
+    }
+
+    [Fact]
+    public void Train_LossBecomesNaN_StopsNamingTheStep()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        var e = Assert.Throws<BardException>(() => new SftTrainer(Base with { MaxSteps = 20, LearningRate = 1e12, WarmupSteps = 0, GradClip = 0 })
+            .Train(model, Data(100, 7), null, Run(tmp)));
+        Assert.Matches(@"step \d+: the loss is", e.Message);
+    }
+
+    [Fact]
+    public void Train_LiveTensorCountFlatAcrossSteps()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        var live = new List<long>();
+        new SftTrainer(Base with { MaxSteps = 8 }).Train(model, Data(200, 8), null, Run(tmp, onStep: _ => live.Add(stats.ThreadTotalLiveCount)));
+        Assert.True(live.Skip(2).All(c => c == live[2]), $"live tensors per step: {string.Join(",", live)}");
+    }
+
+    [Fact]
+    public void Train_BFloat16Compute_LossFallsAndMasterStaysFloat32()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        var metrics = new SftTrainer(Base with { MaxSteps = 30, Precision = Precision.Bf16 }).Train(model, Data(256, 1), null, Run(tmp));
+        Assert.Equal(ScalarType.Float32, model.DType);
+        Assert.True(metrics[^1].Loss < metrics[0].Loss * 0.7, $"loss {metrics[0].Loss:F4} → {metrics[^1].Loss:F4}");
+    }
+}
+
+public class SftConfigTests
+{
+    [Fact]
+    public void ConfigJson_RoundTripsAndRefusesUnknownKeys()
+    {
+        using var tmp = new TempDir();
+        var config = new SftConfig { LearningRate = 3e-4, Schedule = LrSchedule.Linear, Precision = Precision.Bf16, MaxSteps = 7 };
+        ConfigJson.Save(config, tmp.File("c.json"));
+        Assert.Contains("\"learning_rate\": 0.0003", File.ReadAllText(tmp.File("c.json")));
+        Assert.Contains("\"precision\": \"bf16\"", File.ReadAllText(tmp.File("c.json")));
+        Assert.Equal(config, ConfigJson.Load<SftConfig>(tmp.File("c.json")));
+        File.WriteAllText(tmp.File("bad.json"), "{\"learnig_rate\": 0.1}");
+        var e = Assert.Throws<BardException>(() => ConfigJson.Load<SftConfig>(tmp.File("bad.json")));
+        Assert.Contains("learnig_rate", e.Message);
+    }
+
+    [Theory]
+    [InlineData("LearningRate")]
+    [InlineData("BatchSize")]
+    [InlineData("MinLrRatio")]
+    public void Validate_BadValue_NamesTheField(string field)
+    {
+        var config = field switch
+        {
+            "LearningRate" => new SftConfig { LearningRate = -1 },
+            "BatchSize" => new SftConfig { BatchSize = 0 },
+            _ => new SftConfig { MinLrRatio = 2 },
+        };
+        Assert.Contains(field, Assert.Throws<BardException>(config.Validate).Message);
+    }
+}
