@@ -17,6 +17,7 @@ public static class Program
         new DataStatsCommand(),
         new ScoreCommand(),
         new GenerateCommand(),
+        new TokenizeCommand(),
     ];
 
     public static int Main(string[] args)

@@ -6,10 +6,8 @@ namespace Bard.Cli;
 public static class TokenizerLoader
 {
     /// <summary>
-    /// Loads the student's Hugging Face tokenizer from <paramref name="dir"/> (tokenizer.json).
-    /// Not available yet: Bard.Text's loader is wired in here at merge.
+    /// Loads the student's Hugging Face tokenizer from <paramref name="dir"/> (tokenizer.json, with tokenizer_config.json
+    /// when present); an unsupported kind of tokenizer is refused with a message naming the component.
     /// </summary>
-    public static ITokenizer LoadTokenizer(string dir) =>
-        throw new BardException($"--tokenizer {dir}: loading Hugging Face tokenizers is not available yet in this build "
-            + "(it arrives with Bard.Text's tokenizer loader). For the embedded task, leave --tokenizer out to use its character-level tokenizer.");
+    public static ITokenizer LoadTokenizer(string dir) => HfTokenizer.Load(dir);
 }

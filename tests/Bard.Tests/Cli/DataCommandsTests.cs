@@ -131,14 +131,15 @@ public class DataCommandsTests
     }
 
     [Fact]
-    public void Import_HuggingFaceTokenizer_IsNotAvailableYet_SaysSo()
+    public void Import_MissingHuggingFaceTokenizer_ErrorNamesIt()
     {
         using var dir = new TempDir();
         string input = dir.File("in.jsonl");
         File.WriteAllText(input, "");
         var r = Bard("data", "import", "--format", "think-tags", "--in", input, "--tokenizer", "/some/dir", "--out", dir.File("o.jsonl"));
         Assert.Equal(1, r.Code);
-        Assert.Contains("not available yet", r.Err);
+        Assert.Contains("/some/dir", r.Err);
+        Assert.Contains("tokenizer.json", r.Err);
     }
 
     [Theory]

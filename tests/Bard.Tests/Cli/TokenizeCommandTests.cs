@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Bard.Tests.Text;
+
+namespace Bard.Tests.Cli;
+
+public class TokenizeCommandTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Bard.Cli.Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Text_Json_PrintsGoldenIds()
+    {
+        var (code, output, err) = Run("tokenize", "--tokenizer", Qwen3Fixture.Dir, "--text", "<think>\nLet me think step by step.\n</think>\n\nFinal answer: 42", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal([151667, 198, 10061, 752, 1744, 3019, 553, 3019, 624, 151668, 271, 19357, 4226, 25, 220, 19, 17],
+            Qwen3Fixture.Ints(doc.RootElement.GetProperty("ids")));
+    }
+
+    [Theory]
+    [InlineData("generation_prompt_enable_thinking_false", "false")]
+    [InlineData("generation_prompt_enable_thinking_true", "true")]
+    public void Messages_Json_PrintsGoldenTextAndIds(string key, string thinking)
+    {
+        var golden = Qwen3Fixture.Golden.GetProperty("chat_template");
+        using var temp = new TempDir();
+        string file = temp.File("messages.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(golden.GetProperty("messages").EnumerateArray().Take(2).ToArray()));
+        {
+            var (code, output, err) = Run("tokenize", "--tokenizer", Qwen3Fixture.Dir, "--messages", file, "--add-generation-prompt", "--enable-thinking", thinking, "--json");
+            Assert.True(code == 0, err);
+            using var doc = JsonDocument.Parse(output);
+            Assert.Equal(golden.GetProperty(key).GetProperty("text").GetString(), doc.RootElement.GetProperty("text").GetString());
+            Assert.Equal(Qwen3Fixture.Ints(golden.GetProperty(key).GetProperty("ids")), Qwen3Fixture.Ints(doc.RootElement.GetProperty("ids")));
+        }
+    }
+
+    [Fact]
+    public void BothTextAndMessages_IsAUsageError()
+    {
+        var (code, _, err) = Run("tokenize", "--tokenizer", Qwen3Fixture.Dir, "--text", "a", "--messages", "m.json");
+        Assert.Equal(2, code);
+        Assert.Contains("exactly one", err);
+    }
+
+    [Fact]
+    public void MissingTokenizer_IsAnErrorNamingTheFile()
+    {
+        var (code, _, err) = Run("tokenize", "--tokenizer", "/nonexistent/dir", "--text", "a");
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/dir", err);
+    }
+}
