@@ -32,4 +32,7 @@ public interface IReasoningTask
 
     /// <summary>The tokenizer of a scratch student for this task.</summary>
     ITokenizer CreateTokenizer();
+
+    /// <summary>Saves that tokenizer as Hugging Face files (tokenizer.json, tokenizer_config.json) in <paramref name="dir"/>.</summary>
+    void SaveTokenizer(string dir);
 }

@@ -85,8 +85,18 @@ public sealed class EmbeddedTask : IReasoningTask
     public bool Verify(Problem problem, string answer) =>
         int.TryParse(answer.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value == Parse(problem).Answer;
 
-    /// <summary>The character-level tokenizer over <see cref="Alphabet"/> (a stand-in until Bard.Text's is merged).</summary>
-    public ITokenizer CreateTokenizer() => new EmbeddedTaskTokenizer(Alphabet);
+    /// <summary>
+    /// The scratch student's tokenizer: character level over printable ASCII and newline (a superset of
+    /// <see cref="Alphabet"/>, so that the budget line and chat template render too), with single-token
+    /// ChatML and &lt;think&gt; delimiters. Saved as a Hugging Face tokenizer.json by <see cref="SaveTokenizer"/>.
+    /// </summary>
+    public ITokenizer CreateTokenizer() => CharTokenizerBuilder.Build(StudentTokenizer);
+
+    /// <summary>Writes the student tokenizer (tokenizer.json, tokenizer_config.json with the ChatML template) to <paramref name="dir"/>.</summary>
+    public void SaveTokenizer(string dir) => CharTokenizerBuilder.Save(StudentTokenizer, dir);
+
+    /// <summary>Options of the scratch student's character tokenizer.</summary>
+    public static CharTokenizerOptions StudentTokenizer { get; } = new() { Alphabet = CharTokenizerOptions.PrintableAscii };
 
     static string Clip(string s) => s.Length > 60 ? s[..60] + "…" : s;
 }

@@ -1,3 +1,4 @@
+using Bard.Text;
 using System.Text.RegularExpressions;
 using Bard.Data;
 using Bard.Data.Tasks;
@@ -64,13 +65,28 @@ public class EmbeddedTaskTests
     }
 
     [Fact]
-    public void CreateTokenizer_CountsOneTokenPerCharacter_AndRefusesForeignCharacters()
+    public void CreateTokenizer_OneTokenPerCharacter_SingleTokenDelimiters()
     {
         var tok = Task.CreateTokenizer();
-        Assert.Equal(Task.Alphabet.Length, tok.VocabSize);
+        Assert.All(Task.Alphabet, c => Assert.Equal(1, tok.CountTokens(c.ToString())));
         Assert.Equal(6, tok.CountTokens("7 4 7."));
         Assert.Equal("3+4=7", tok.Decode(tok.Encode("3+4=7")));
-        Assert.Throws<BardException>(() => tok.CountTokens("Ω"));
+        Assert.Equal(27, tok.CountTokens("Thinking budget: 16 tokens.")); // the budget line encodes too
+        Assert.Equal(3, tok.CountTokens("<think>\n</think>"));
+        Assert.Equal(3, tok.Encode("<|im_start|>a<|im_end|>").Length);
+        Assert.InRange(tok.VocabSize, 96, 110);
+    }
+
+    [Fact]
+    public void SaveTokenizer_LoadsBackAsHuggingFaceTokenizer()
+    {
+        using var tmp = new TempDir();
+        Task.SaveTokenizer(tmp.Path);
+        var loaded = HfTokenizer.Load(tmp.Path);
+        var original = Task.CreateTokenizer();
+        const string text = "<|im_start|>user\n3 +4 (mod 10)<|im_end|>";
+        Assert.Equal(original.Encode(text), loaded.Encode(text));
+        Assert.NotNull(TokenizerConfig.Load(tmp.Path).ChatTemplate);
     }
 
     [Fact]
