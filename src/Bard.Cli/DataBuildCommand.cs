@@ -1,3 +1,4 @@
+using Bard.Text;
 using System.Text.Json;
 using Bard.Data;
 using Bard.Data.Assembly;
@@ -19,7 +20,7 @@ public sealed class DataBuildCommand : CliCommand
         new("--include-rejected", "Keep samples outside the compressor's tolerance.") { IsFlag = true },
         new("--export", "Also write chat-messages JSONL for TRL / LLaMA-Factory / OpenRLHF: chat.") { ValueName = "FORMAT" },
         new("--problems", "Problems file (needed by --export chat for the questions).") { ValueName = "FILE" },
-        new("--prompt-template", "User turn of the chat export; {question} and {budget} are replaced.") { Default = new ChatExportOptions().PromptTemplate.Replace("\n", "\\n"), ValueName = "TEXT" },
+        new("--budget-line", "Budget line appended to the user turn of the chat export; {budget} is replaced.") { Default = BudgetPromptFormat.Default.BudgetLineTemplate, ValueName = "TEXT" },
         new("--skip-bad", "Skip and count bad input lines instead of stopping at the first.") { IsFlag = true },
     ];
 
@@ -34,7 +35,7 @@ public sealed class DataBuildCommand : CliCommand
         }.Validate();
         string? export = options.String("--export");
         if (export is not null and not "chat") throw new UsageException($"bard data build: --export takes 'chat', got '{export}'.");
-        var chat = new ChatExportOptions { PromptTemplate = options.RequiredString("--prompt-template").Replace("\\n", "\n") };
+        var chat = new ChatExportOptions { Format = BudgetPromptFormat.Default with { BudgetLineTemplate = options.RequiredString("--budget-line") } };
         if (export is not null)
         {
             chat.Validate();
@@ -79,7 +80,7 @@ public sealed class DataBuildCommand : CliCommand
             ["samples_per_problem"] = build.SamplesPerProblem,
             ["include_rejected"] = build.IncludeRejected,
             ["export"] = export,
-            ["prompt_template"] = export is null ? null : chat.PromptTemplate,
+            ["budget_line"] = export is null ? null : chat.Format.BudgetLineTemplate,
             ["train_samples"] = split.Train.Count,
             ["train_problems"] = split.TrainProblems.Count,
             ["validation_samples"] = split.Validation.Count,

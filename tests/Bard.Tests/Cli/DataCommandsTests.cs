@@ -46,7 +46,7 @@ public class DataCommandsTests
         using (var first = JsonDocument.Parse(chat[0]))
         {
             var messages = first.RootElement.GetProperty("messages");
-            Assert.Contains($"at most {train[0].Budget} tokens", messages[0].GetProperty("content").GetString());
+            Assert.Contains($"Thinking budget: {train[0].Budget} tokens.", messages[0].GetProperty("content").GetString());
             Assert.StartsWith("<think>\n", messages[1].GetProperty("content").GetString());
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Bard.Data.Assembly;
@@ -13,12 +12,10 @@ namespace Bard.Data.Assembly;
 public static class ChatExport
 {
     /// <summary>The user turn for a question and budget.</summary>
-    public static string Prompt(ChatExportOptions options, string question, int budget) =>
-        options.PromptTemplate.Replace("{question}", question, StringComparison.Ordinal)
-            .Replace("{budget}", budget.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    public static string Prompt(ChatExportOptions options, string question, int budget) => options.Format.AddBudget(question, budget);
 
     /// <summary>The assistant turn: thinking in think tags, then the answer.</summary>
-    public static string Completion(BudgetedSample sample) => $"<think>\n{sample.Thinking}\n</think>\n\n{sample.Answer}";
+    public static string Completion(ChatExportOptions options, BudgetedSample sample) => options.Format.FormatAssistant(sample.Thinking, sample.Answer);
 
     /// <summary>Writes one line per sample to <paramref name="path"/> (replacing it); every sample's problem must be in <paramref name="problems"/>.</summary>
     public static int Write(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options)
@@ -37,7 +34,7 @@ public static class ChatExport
                 json.WriteStartArray("messages");
                 if (options.SystemPrompt is { } system) Message(json, "system", system);
                 Message(json, "user", Prompt(options, problem.Question, s.Budget));
-                Message(json, "assistant", Completion(s));
+                Message(json, "assistant", Completion(options, s));
                 json.WriteEndArray();
                 json.WriteString(RecordFields.ProblemId, s.ProblemId);
                 json.WriteNumber(RecordFields.Budget, s.Budget);

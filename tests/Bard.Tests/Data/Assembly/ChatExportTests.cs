@@ -1,3 +1,4 @@
+using Bard.Text;
 using Bard.Data;
 using Bard.Data.Assembly;
 
@@ -13,7 +14,7 @@ public class ChatExportTests
         var problems = new Dictionary<string, Problem> { ["p"] = new("p", "3 +4 (mod 10)", "7") };
         ChatExport.Write(path, [new BudgetedSample("p", 8, "3+4=7", "7", 5, "c", true)], problems, new ChatExportOptions { SystemPrompt = "sys" });
         Assert.Equal(
-            """{"messages":[{"role":"system","content":"sys"},{"role":"user","content":"3 +4 (mod 10)\n\nThink for at most 8 tokens."},{"role":"assistant","content":"<think>\n3+4=7\n</think>\n\n7"}],"problem_id":"p","budget":8}""" + "\n",
+            """{"messages":[{"role":"system","content":"sys"},{"role":"user","content":"3 +4 (mod 10)\nThinking budget: 8 tokens."},{"role":"assistant","content":"<think>\n3+4=7\n</think>\n\n7"}],"problem_id":"p","budget":8}""" + "\n",
             File.ReadAllText(path));
     }
 
@@ -27,6 +28,6 @@ public class ChatExportTests
     }
 
     [Fact]
-    public void Options_TemplateWithoutBudget_IsRefused() =>
-        Assert.Throws<BardException>(() => new ChatExportOptions { PromptTemplate = "{question}" }.Validate());
+    public void Options_BudgetLineWithoutBudget_IsRefused() =>
+        Assert.Throws<BardException>(() => new ChatExportOptions { Format = BudgetPromptFormat.Default with { BudgetLineTemplate = "think briefly" } }.Validate());
 }
