@@ -136,10 +136,14 @@ public static class ReportPlots
         return Math.Clamp(k, 0, bins - 1);
     }
 
+    /// <summary>DejaVu Sans where installed (ScottPlot's own "sans" resolves to a serif face on Debian), else ScottPlot's default.</summary>
+    static readonly string FontName =
+        SkiaSharp.SKFontManager.Default.FontFamilies.Contains("DejaVu Sans") ? "DejaVu Sans" : Fonts.Sans;
+
     static Plot NewPlot(string title, string x, string y)
     {
         var plt = new Plot();
-        plt.Font.Set(Fonts.Sans);
+        plt.Font.Set(FontName);
         plt.Title(title);
         plt.XLabel(x);
         plt.YLabel(y);

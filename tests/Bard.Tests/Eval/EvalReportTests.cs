@@ -51,4 +51,21 @@ public class EvalReportTests
         Assert.Contains("| 128 | 50.0% [9.5, 90.5] | 150.0 | 150 | 0.391 | 50.0% | 50.0% | 2 |", md);
         Assert.DoesNotContain("## Plots", md);
     }
+
+    [Theory]
+    [InlineData(0)]  // no samples at all
+    [InlineData(1)]  // mode none only: no budget axis
+    [InlineData(2)]  // one budget, zero-length thinking (log2 of 0 must be skipped)
+    public void Write_DegenerateRuns_StillWritePlots(int which)
+    {
+        using var dir = new TempDir();
+        EvalSample[] samples = which switch
+        {
+            0 => [],
+            1 => [new("agnostic", null, "p1", true, 50, true, 5, "1", false)],
+            _ => [new("bard", 64, "p1", false, 0, true, 5, null, false)],
+        };
+        var files = EvalReport.Write(dir.Path, EvalSummary.FromSamples("t", which == 2 ? [64] : [], 0, samples), samples);
+        Assert.All(files.Plots, p => Assert.True(new FileInfo(p).Length > 1000, p));
+    }
 }
