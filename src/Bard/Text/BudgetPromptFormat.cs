@@ -99,8 +99,12 @@ public sealed record BudgetPromptFormat
     /// The generation prompt for a question at a budget: [system,] user (with the budget line), rendered by
     /// <paramref name="template"/> with the generation prompt (thinking on: <c>enable_thinking</c> left undefined).
     /// </summary>
-    public string RenderPrompt(ChatTemplate template, string question, int budgetTokens, string? system = null, TokenizerConfig? config = null) =>
-        template.Render(WithBudget(Conversation(question, system), budgetTokens), new ChatRenderOptions { AddGenerationPrompt = true }, config);
+    /// <remarks>A null budget renders the plain prompt (budget-agnostic models and the truncation baseline).</remarks>
+    public string RenderPrompt(ChatTemplate template, string question, int? budgetTokens, string? system = null, TokenizerConfig? config = null) =>
+        template.Render(Budgeted(Conversation(question, system), budgetTokens), new ChatRenderOptions { AddGenerationPrompt = true }, config);
+
+    IReadOnlyList<ChatMessage> Budgeted(IReadOnlyList<ChatMessage> messages, int? budgetTokens) =>
+        budgetTokens is { } b ? WithBudget(messages, b) : messages;
 
     /// <summary>
     /// An SFT example: the prompt of <see cref="RenderPrompt"/> and the completion the student learns, the rest of
@@ -108,11 +112,11 @@ public sealed record BudgetPromptFormat
     /// and ChatML it ends with &lt;|im_end|&gt;\n). Throws when the template does not render the prompt as a prefix of
     /// the conversation, since such a pair could not be trained on exactly.
     /// </summary>
-    public (string Prompt, string Completion) RenderExample(ChatTemplate template, string question, int budgetTokens,
+    public (string Prompt, string Completion) RenderExample(ChatTemplate template, string question, int? budgetTokens,
         string thinking, string answer, string? system = null, TokenizerConfig? config = null)
     {
         string prompt = RenderPrompt(template, question, budgetTokens, system, config);
-        var messages = WithBudget(Conversation(question, system), budgetTokens).Append(ChatMessage.Assistant(FormatAssistant(thinking, answer))).ToList();
+        var messages = Budgeted(Conversation(question, system), budgetTokens).Append(ChatMessage.Assistant(FormatAssistant(thinking, answer))).ToList();
         string full = template.Render(messages, new ChatRenderOptions(), config);
         if (!full.StartsWith(prompt, StringComparison.Ordinal))
             throw new BardException("the chat template does not render the generation prompt as a prefix of the whole conversation, "
@@ -147,32 +151,26 @@ public sealed record BudgetPromptFormat
         return new ThinkingSplit(preamble, output[start..close], answer, Opened: open >= 0, Closed: true);
     }
 
-    /// <summary>Thinking length of an assistant output: the tokens of <see cref="ThinkingSplit.Thinking"/> in the student's tokenizer.</summary>
-    public int CountThinkingTokens(string output, ITokenizer tokenizer) => tokenizer.CountTokens(Split(output).Thinking);
+    /// <summary>
+    /// The thinking as written: <see cref="ThinkingSplit.Thinking"/> without the layout newline that
+    /// <see cref="FormatAssistant"/> puts after the opening delimiter and before the closing one.
+    /// </summary>
+    public static string ThinkingText(ThinkingSplit split)
+    {
+        string t = split.Thinking;
+        if (t.StartsWith('\n')) t = t[1..];
+        if (split.Closed && t.EndsWith('\n')) t = t[..^1];
+        return t;
+    }
 
     /// <summary>
-    /// Thinking length of generated ids: the ids strictly between the first opening-delimiter id and the first
-    /// closing-delimiter id after it (to the end when unclosed; from the start when only a closing id is present;
-    /// 0 with neither). Needs the delimiters to be single tokens, as they are in Qwen3 and Bard's tokenizers.
+    /// Thinking length L of an assistant output, Bard's one definition: the student's tokens of
+    /// <see cref="ThinkingText"/> — what the teacher and the compressor wrote, measured the same way as a
+    /// budgeted sample's <c>thinking_tokens</c>, so that a trace compressed to b tokens measures b again.
     /// </summary>
-    public int CountThinkingTokens(IReadOnlyList<int> ids, ITokenizer tokenizer)
-    {
-        Validate();
-        int openId = DelimiterId(ThinkOpen, tokenizer), closeId = DelimiterId(ThinkClose, tokenizer);
-        int open = -1;
-        for (int i = 0; i < ids.Count; i++) if (ids[i] == openId) { open = i; break; }
-        int close = -1;
-        for (int i = open + 1; i < ids.Count; i++) if (ids[i] == closeId) { close = i; break; }
-        if (open < 0 && close < 0) return 0;
-        return (close < 0 ? ids.Count : close) - (open + 1);
-    }
+    public int CountThinkingTokens(string output, ITokenizer tokenizer) => tokenizer.CountTokens(ThinkingText(Split(output)));
 
-    static int DelimiterId(string delimiter, ITokenizer tokenizer)
-    {
-        int? id = tokenizer.TokenToId(delimiter);
-        if (id is null || tokenizer.CountTokens(delimiter) != 1)
-            throw new BardException($"the thinking delimiter '{delimiter}' is not a single token of this tokenizer; "
-                + "count thinking on text with CountThinkingTokens(string, ITokenizer), or add the delimiter as a token.");
-        return id.Value;
-    }
+    /// <summary>Thinking length of generated ids: <see cref="CountThinkingTokens(string, ITokenizer)"/> of their decoding (special tokens kept).</summary>
+    public int CountThinkingTokens(IReadOnlyList<int> ids, ITokenizer tokenizer) =>
+        CountThinkingTokens(tokenizer.Decode(ids, skipSpecialTokens: false), tokenizer);
 }

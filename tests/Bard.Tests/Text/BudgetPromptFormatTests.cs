@@ -56,17 +56,20 @@ public class BudgetPromptFormatTests
     }
 
     [Fact]
-    public void CountThinkingTokens_TextAndIds_AgreeWithQwen3Ids()
+    public void CountThinkingTokens_TextAndIds_CountTheThinkingAsWritten()
     {
         var tok = Qwen3Fixture.Tokenizer;
         string output = "<think>\nLet me think step by step.\n</think>\n\nFinal answer: 42";
-        // golden ids: 151667, [198, 10061, 752, 1744, 3019, 553, 3019, 624], 151668, ...: 8 tokens strictly between.
-        Assert.Equal(8, F.CountThinkingTokens(output, tok));
-        Assert.Equal(8, F.CountThinkingTokens(tok.Encode(output), tok));
-        Assert.Equal(3, F.CountThinkingTokens([151667, 1, 2, 3], tok));    // unclosed: to the end
-        Assert.Equal(2, F.CountThinkingTokens([5, 6, 151668, 7], tok));     // opened by the prompt
-        Assert.Equal(0, F.CountThinkingTokens([5, 6, 7], tok));
+        // golden ids between the delimiters: [198, 10061, 752, 1744, 3019, 553, 3019, 624] ("\n" … ".\n");
+        // without the layout newlines the thinking "Let me think step by step." is 7 tokens.
+        Assert.Equal(7, tok.CountTokens("Let me think step by step."));
+        Assert.Equal(7, F.CountThinkingTokens(output, tok));
+        Assert.Equal(7, F.CountThinkingTokens(tok.Encode(output), tok));
+        Assert.Equal(tok.CountTokens("Let me"), F.CountThinkingTokens("<think>\nLet me", tok));          // unclosed: to the end
+        Assert.Equal(tok.CountTokens("a b"), F.CountThinkingTokens("a b\n</think>\n\nok", tok));       // opened by the prompt
+        Assert.Equal(0, F.CountThinkingTokens("no tags", tok));
         Assert.Equal(0, F.CountThinkingTokens("<think></think>ok", tok));
+        Assert.Equal(0, F.CountThinkingTokens("<think>\n\n</think>ok", tok));                           // Qwen3's empty block
     }
 
     [Fact]
