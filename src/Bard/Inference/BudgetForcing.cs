@@ -10,6 +10,7 @@ public sealed class BudgetForcing : IGenerationControl
     readonly int openId, closeId, answerAllowance;
     readonly IReadOnlyList<int> budgets;
     readonly bool startsInside;
+    readonly HashSet<int> forced = [];
 
     /// <param name="openId">Id of the opening delimiter (&lt;think&gt;).</param>
     /// <param name="closeId">Id of the closing delimiter (&lt;/think&gt;), forced at the budget.</param>
@@ -22,6 +23,9 @@ public sealed class BudgetForcing : IGenerationControl
         if (answerAllowance < 1) throw new BardException($"the answer allowance must be at least 1 token, got {answerAllowance}.");
         (this.openId, this.closeId, this.budgets, this.answerAllowance, startsInside) = (openId, closeId, budgets, answerAllowance, promptEndsInsideThinking);
     }
+
+    /// <summary>Whether the closing delimiter of <paramref name="row"/> was forced (rather than written by the model).</summary>
+    public bool WasForced(int row) => forced.Contains(row);
 
     public (int Token, bool Stop) Next(int row, IReadOnlyList<int> generated, int sampled)
     {
@@ -41,7 +45,7 @@ public sealed class BudgetForcing : IGenerationControl
         if (thinkStart < 0) return (sampled, false); // not thinking yet
         int thought = generated.Count - thinkStart;  // thinking tokens so far
         if (sampled == closeId) return (sampled, false);
-        if (thought >= budgets[row]) return (closeId, false); // the budget is spent: close now
+        if (thought >= budgets[row]) { forced.Add(row); return (closeId, false); } // the budget is spent: close now
         return (sampled, false);
     }
 }

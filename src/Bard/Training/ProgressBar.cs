@@ -10,7 +10,7 @@ public sealed class ProgressBar(TextWriter output, string label, int total, bool
 {
     readonly Stopwatch clock = Stopwatch.StartNew();
     readonly TimeSpan quietInterval = TimeSpan.FromSeconds(10);
-    TimeSpan lastPrint = TimeSpan.MinValue;
+    TimeSpan? lastPrint;
     int firstStep = -1;
 
     /// <summary>A progress bar on stderr, redrawn in place when stderr is a terminal.</summary>
@@ -22,7 +22,7 @@ public sealed class ProgressBar(TextWriter output, string label, int total, bool
         if (firstStep < 0) { firstStep = done - 1; clock.Restart(); }
         var elapsed = clock.Elapsed;
         bool last = done >= total;
-        if (!interactive && !last && elapsed - lastPrint < quietInterval) return;
+        if (!interactive && !last && lastPrint is { } before && elapsed - before < quietInterval) return;
         lastPrint = elapsed;
         double rate = (done - firstStep) / Math.Max(elapsed.TotalSeconds, 1e-9);
         var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;

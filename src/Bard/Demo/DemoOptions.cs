@@ -1,0 +1,65 @@
+using Bard.Rl;
+using Bard.Training;
+
+namespace Bard.Demo;
+
+/// <summary>
+/// What <c>bard demo</c> runs: the embedded task end to end, sized to finish in about 20 minutes on 2 CPU
+/// cores (<see cref="Default"/>) or about 3 (<see cref="Quick"/>). Immutable; every run writes the resolved
+/// options to OUT/demo.json.
+/// </summary>
+public sealed record DemoOptions
+{
+    /// <summary>Seed of problems, data order, initialisation and sampling. Default 2026.</summary>
+    public long Seed { get; init; } = 2026;
+    /// <summary>Training problems (teacher traces, budgeted samples and RL prompts come from these). Default 4000.</summary>
+    public int TrainProblems { get; init; } = 4000;
+    /// <summary>Fresh problems evaluated at every budget, per method. Default 200.</summary>
+    public int EvalProblems { get; init; } = 200;
+    /// <summary>Budgets of the evaluation table (and of the compressed training samples). Default 2…128.</summary>
+    public IReadOnlyList<int> Budgets { get; init; } = [2, 4, 6, 8, 12, 16, 24, 32, 64, 128];
+    /// <summary>Budgeted samples per training problem (budgets drawn from <see cref="Budgets"/>). Default 4.</summary>
+    public int SamplesPerProblem { get; init; } = 4;
+    /// <summary>Student shape (<see cref="Model.ModelPresets"/>). Default "small" (3.4M parameters).</summary>
+    public string Preset { get; init; } = "small";
+    /// <summary>Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).</summary>
+    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 600, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 1024, Precision = Precision.Bf16, EvalEvery = 0 };
+    /// <summary>Phase 1: budget SFT on the compressed samples, continuing from the agnostic model.</summary>
+    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 300, LearningRate = 1e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 512, Precision = Precision.Bf16, EvalEvery = 0 };
+    /// <summary>Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination).</summary>
+    public RlConfig Rl { get; init; } = new()
+    {
+        GroupSize = 8, PromptsPerStep = 8, MaxSteps = 40, LearningRate = 5e-5, Temperature = 1.0,
+        BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], MaxCompletionTokens = 320,
+        EvalEvery = 0,
+    };
+    /// <summary>CPU threads for torch (0: all cores). Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The 20-minute run.</summary>
+    public static DemoOptions Default { get; } = new();
+
+    /// <summary>About 3 minutes: a smaller student and far fewer steps. Shows the pipeline, not the science.</summary>
+    public static DemoOptions Quick { get; } = new()
+    {
+        TrainProblems = 600,
+        EvalProblems = 40,
+        Budgets = [4, 8, 16, 32, 64],
+        SamplesPerProblem = 2,
+        Preset = "micro",
+        Agnostic = Default.Agnostic with { MaxSteps = 60, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 5 },
+        BudgetSft = Default.BudgetSft with { MaxSteps = 40, BatchSize = 8, WarmupSteps = 5 },
+        Rl = Default.Rl with { MaxSteps = 3, PromptsPerStep = 4, GroupSize = 4, Budgets = [4, 8, 16, 32, 64], MaxCompletionTokens = 160 },
+    };
+
+    public DemoOptions Validate()
+    {
+        if (TrainProblems < 10 || EvalProblems < 1) throw new BardException("demo: TrainProblems must be ≥ 10 and EvalProblems ≥ 1.");
+        if (Budgets.Count == 0 || Budgets.Any(b => b < 1)) throw new BardException("demo: Budgets must be positive.");
+        if (SamplesPerProblem < 1) throw new BardException("demo: SamplesPerProblem must be ≥ 1.");
+        Agnostic.Validate();
+        BudgetSft.Validate();
+        Rl.Validate();
+        return this;
+    }
+}
