@@ -11,6 +11,7 @@ public static class Program
         new DemoCommand(),
         new ScoreCommand(),
         new GenerateCommand(),
+        new CheckAnswerCommand(),
     ];
 
     public static int Main(string[] args)
