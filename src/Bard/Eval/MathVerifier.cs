@@ -51,8 +51,13 @@ public sealed partial class MathVerifier : IAnswerVerifier
     {
         ArgumentNullException.ThrowIfNull(response);
         string? raw = MathExtraction.Extract(ThinkingText.AnswerPart(response));
-        return raw is null || LatexNormalizer.Normalize(raw).Length == 0 ? null : raw.Trim();
+        // An "answer" of a thousand characters is a runaway box or span, not an answer.
+        if (raw is null || raw.Length > MaxAnswerLength) return null;
+        return LatexNormalizer.Normalize(raw).Length == 0 ? null : raw.Trim();
     }
+
+    /// <summary>Longest extracted answer, in characters, that is graded; a longer one counts as no answer.</summary>
+    public const int MaxAnswerLength = 1000;
 
     /// <summary>The canonical form an answer is compared in (whitespace, LaTeX presentation and units removed).</summary>
     public static string Normalize(string answer)

@@ -76,6 +76,45 @@ public class MathVerifierTests
     public void Check_GoldIsAWorkedSolution_ReadsItsAnswer(string goldSolution, string expectedGold) =>
         Assert.Equal(expectedGold, MathVerifier.GoldAnswer(goldSolution));
 
+    // MATH-500 gold answers of every shape: a response that is just the gold answer is read whole and graded correct.
+    [Theory]
+    [InlineData("p - q")]
+    [InlineData("\\text{Evelyn}")]
+    [InlineData("6 - 5i")]
+    [InlineData("52_8")]
+    [InlineData("(3,4]")]
+    [InlineData("-2,1")]
+    [InlineData("\\$32,\\!348")]
+    [InlineData("y = 2x + 3")]
+    [InlineData("864 \\mbox{ inches}^2")]
+    [InlineData("\\frac{270}7\\text{ degrees}")]
+    [InlineData("\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ 5/3 \\end{pmatrix}")]
+    public void Check_ResponseIsExactlyTheGold_ReadsItWholeAndIsCorrect(string gold) => AssertVerdict(gold, gold, gold, true);
+
+    [Theory]
+    [InlineData("-2,1", "-2.1", false)] // a list, not a decimal comma
+    [InlineData("1,22", "1.22", true)]  // a decimal comma (two digits after it)
+    [InlineData("\\$32,\\!348", "32348", true)]
+    [InlineData("\\boxed{15\\frac{39}{40}}, or \\boxed{\\frac{639}{40}}", "\\frac{639}{40}", true)]
+    public void Check_CommasAndRepeats_TableRow(string response, string gold, bool correct) =>
+        Assert.True(Verifier.Check(response, gold).Correct == correct, $"'{response}' vs '{gold}': expected {correct}, {Verifier.Check(response, gold).Reason}");
+
+    [Fact]
+    public void Check_PathologicalResponses_AreGradedQuickly()
+    {
+        string[] responses =
+        [
+            string.Concat(Enumerable.Repeat("We compute 12 + 30 = 42 and so on. ", 5000)),
+            "\\boxed{" + string.Concat(Enumerable.Repeat("x + 1 = 2 and ", 5000)),
+            "\\boxed{" + new string('(', 3000) + "1" + new string(')', 3000) + "}",
+            "\\boxed{5" + new string(' ', 20000) + "x}",
+            "\\boxed{5 " + string.Concat(Enumerable.Repeat("5 ", 400)) + "x}",
+        ];
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var r in responses) Verifier.Check(r, "42");
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"{responses.Length} long responses took {watch.ElapsedMilliseconds} ms");
+    }
+
     [Fact]
     public void Options_OutOfRange_ThrowsNamingTheField()
     {

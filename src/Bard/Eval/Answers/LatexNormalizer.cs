@@ -17,7 +17,7 @@ internal static partial class LatexNormalizer
 
     public static string Normalize(string answer)
     {
-        string s = answer.Trim();
+        string s = Whitespace().Replace(answer, " ").Trim();
         if (!s.Contains("\\begin", StringComparison.Ordinal)) s = DoubledBackslash().Replace(s, "\\");
         s = s.Replace("\\$", "").Replace("$", "").Replace("\\%", "%");
         s = GroupedComma().Replace(s, "");
@@ -36,7 +36,7 @@ internal static partial class LatexNormalizer
         s = Conjunction().Replace(s, ",");
         s = BracketConjunction().Replace(s, ",");
         s = s.Trim().TrimEnd('.').Trim();
-        s = DropUnits(s);
+        if (s.Length <= 200) s = DropUnits(s); // a unit follows a short number; long strings are not worth the regex
         bool thousands = ThousandsNumber().IsMatch(s);
         s = Whitespace().Replace(s, "");
         s = s.Replace("+\\infty", "\\infty").TrimEnd('.');

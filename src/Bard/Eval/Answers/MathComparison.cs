@@ -18,7 +18,8 @@ internal static class MathComparison
         (MathValue.Bracketed a, MathValue.Bracketed b) => a.Open == b.Open && a.Close == b.Close && InOrder(a.Items, b.Items, o),
         (MathValue.Union a, MathValue.Union b) => InOrder(a.Parts, b.Parts, o),
         (MathValue.Matrix a, MathValue.Matrix b) => a.Rows.Count == b.Rows.Count && a.Rows.Zip(b.Rows).All(r => InOrder(r.First, r.Second, o)),
-        (MathValue.Set { Items.Count: 1 } a, _) => Equal(a.Items[0], gold, o),
+        // Set semantics: {x, x} = x ("\boxed{15\frac{39}{40}}, or \boxed{\frac{639}{40}}").
+        (MathValue.Set a, not (MathValue.Set or MathValue.Bracketed)) => a.Items.All(x => Equal(x, gold, o)),
         (_, MathValue.Set { Items.Count: 1 } b) => Equal(pred, b.Items[0], o),
         (MathValue.Text a, MathValue.Text b) => a.Value == b.Value,
         _ => false,

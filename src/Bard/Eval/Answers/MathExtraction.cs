@@ -46,7 +46,7 @@ internal static partial class MathExtraction
             if (j < text.Length && text[j] == '{')
             {
                 int close = MatchingBrace(text, j);
-                if (close < 0) { boxes.Add((best, text.Length, text[(j + 1)..])); break; } // unclosed: take the rest
+                if (close < 0) break; // an unclosed box (a truncated response) gives no answer
                 boxes.Add((best, close + 1, text[(j + 1)..close]));
                 i = close + 1;
             }
@@ -201,17 +201,17 @@ internal static partial class MathExtraction
     static string? Bare(string text)
     {
         string t = text.Trim();
-        if (t.Length == 0 || t.Length > 80 || t.Contains('\n') || t.Contains('$')) return null;
-        if (ProseWord().IsMatch(t)) return null;
-        if (!t.Any(char.IsDigit) && !t.Contains('\\')) return null;
+        if (t.Length == 0 || t.Length > 160 || UnescapedDollar().IsMatch(t)) return null;
+        // Commands and their word arguments (\text{east}, \begin{pmatrix}, \mbox{ inches}) are not prose.
+        if (ProseWord().IsMatch(CommandWord().Replace(t, ""))) return null;
         var prose = ProseNumber().Match(t);
         if (prose.Success && prose.Length == t.Length) return ProseValue(t);
-        if (NumericExpression.TryEvaluate(LatexNormalizer.Normalize(t)) is not null) return t;
-        return t.Contains('\\') ? t : null;
+        return t;
     }
 
     // Three letters in a row not part of a \command: prose, not a bare answer.
     [GeneratedRegex(@"(?<![\\a-zA-Z])[a-zA-Z]{3,}")] private static partial Regex ProseWord();
+    [GeneratedRegex(@"\\[a-zA-Z]+(?:\{[a-zA-Z ]*\})?")] private static partial Regex CommandWord();
 
     // ---- plain numbers ----
 
@@ -227,18 +227,26 @@ internal static partial class MathExtraction
             if (exclude is not null && exclude.Any(s => m.Index >= s.Start && m.Index < s.End)) continue;
             last = m;
         }
-        return last;
+        if (last is null || !last.Value.Contains(',')) return last;
+        // "(-2,1)" and "1,2,3" are lists, not the decimal comma of "2,74 €": read only the part after the last comma.
+        bool framed = (last.Index > 0 && text[last.Index - 1] is '(' or '[' or '{' or ',')
+                      || (last.Index + last.Length < text.Length && text[last.Index + last.Length] is ')' or ']' or '}' or ',');
+        if (!framed) return last;
+        var parts = ProseNumber().Match(text, last.Index + last.Value.LastIndexOf(',') + 1);
+        return parts.Success ? parts : last;
     }
 
     static string ProseValue(string v)
     {
-        // A decimal comma ("2,74", "1000,99"; not "1,000"): read it as a decimal point.
+        // A decimal comma ("2,74", "1000,99", "0,111"; not "1,000", and not "-2,1", which is more likely a list).
         var dc = DecimalComma().Match(v);
         if (dc.Success) v = dc.Groups[1].Value + "." + dc.Groups[2].Value;
         return v;
     }
 
-    [GeneratedRegex(@"^(-?\d+),(\d{1,2}|\d{4,}|(?<=^-?0,)\d{3})$")] private static partial Regex DecimalComma();
+    [GeneratedRegex(@"^(-?\d+),(\d{2}|\d{4,}|(?<=^-?0,)\d{3})$")] private static partial Regex DecimalComma();
+
+    [GeneratedRegex(@"(?<!\\)\$")] private static partial Regex UnescapedDollar();
 
     static string? NonEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }
