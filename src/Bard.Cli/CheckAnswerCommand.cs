@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bard.Eval;
 
@@ -17,6 +18,9 @@ public sealed class CheckAnswerCommand : CliCommand
         new("--json", "Print {\"extracted\":…,\"correct\":…,\"reason\":…} instead of a sentence.") { IsFlag = true },
     ];
 
+    // Readable quotes and LaTeX in the output ("'" rather than "\u0027"); still valid JSON.
+    static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         string kindText = options.RequiredString("--kind");
@@ -26,7 +30,7 @@ public sealed class CheckAnswerCommand : CliCommand
         string response = ReadResponse(options);
         var verdict = AnswerVerifiers.For(kind).Check(response, gold);
         if (options.Flag("--json"))
-            stdout.WriteLine(JsonSerializer.Serialize(new { extracted = verdict.Extracted, correct = verdict.Correct, reason = verdict.Reason }));
+            stdout.WriteLine(JsonSerializer.Serialize(new { extracted = verdict.Extracted, correct = verdict.Correct, reason = verdict.Reason }, Json));
         else
             stdout.WriteLine($"{(verdict.Correct ? "correct" : "incorrect")}: extracted {(verdict.Extracted is null ? "nothing" : $"'{verdict.Extracted}'")} ({verdict.Reason})");
         return 0;
