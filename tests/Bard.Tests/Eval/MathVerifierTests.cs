@@ -54,6 +54,11 @@ public class MathVerifierTests
     // Final-answer phrases, and the last LaTeX span or number when nothing else is there.
     [InlineData("Final Answer: The final answer is $\\frac{14}{3}$. I hope it is correct.", "\\frac{14}{3}", "\\frac{14}{3}", true)]
     [InlineData("We get $x = 2$ and then it is 7.", "7", "7", true)]
+    [InlineData("**3**", "3", "**3**", true)]
+    [InlineData("The final answer is x = 3 or x = -2", "-2, 3", "x = 3 or x = -2", true)]
+    // GSM8K prose with currency dollars that are not LaTeX delimiters.
+    [InlineData("She pays $5 and gets $3 back, so she spends $2 in total.", "2", "2", true)]
+    [InlineData("Janet makes $18 every day.", "18", "18", true)]
     public void Check_TableRow_ReadsAndGradesAsExpected(string response, string gold, string? extracted, bool correct) =>
         AssertVerdict(response, gold, extracted, correct);
 

@@ -19,7 +19,7 @@ internal static partial class LatexNormalizer
     {
         string s = Whitespace().Replace(answer, " ").Trim();
         if (!s.Contains("\\begin", StringComparison.Ordinal)) s = DoubledBackslash().Replace(s, "\\");
-        s = s.Replace("\\$", "").Replace("$", "").Replace("\\%", "%");
+        s = s.Replace("\\$", "").Replace("$", "").Replace("\\%", "%").Replace("**", ""); // "**" is Markdown bold
         s = GroupedComma().Replace(s, "");
         foreach (var cmd in Unwrapped) s = Unwrap(s, cmd);
         s = ThinSpaceThousands().Replace(s, ",");

@@ -134,6 +134,7 @@ internal static partial class MathExtraction
         if (line.Length == 0) return null;
         var math = MathSpans(line);
         if (math.Count == 1 && math[0].Start == 0 && math[0].End >= line.TrimEnd('.', '"', ' ').Length) return NonEmpty(math[0].Content);
+        if (math.Count == 0 && Bare(line) is string whole) return whole; // "x = 3 or x = -2"
         var number = LastNumberMatch(line, math);
         if (math.Count > 0 && (number is null || math[^1].End > number.Index)) return LastMath(line, math);
         if (number is not null) return ProseValue(number.Value);
@@ -203,7 +204,7 @@ internal static partial class MathExtraction
         string t = text.Trim();
         if (t.Length == 0 || t.Length > 160 || UnescapedDollar().IsMatch(t)) return null;
         // Commands and their word arguments (\text{east}, \begin{pmatrix}, \mbox{ inches}) are not prose.
-        if (ProseWord().IsMatch(CommandWord().Replace(t, ""))) return null;
+        if (ProseWord().IsMatch(Conjunction().Replace(CommandWord().Replace(t, ""), " "))) return null;
         var prose = ProseNumber().Match(t);
         if (prose.Success && prose.Length == t.Length) return ProseValue(t);
         return t;
@@ -212,6 +213,7 @@ internal static partial class MathExtraction
     // Three letters in a row not part of a \command: prose, not a bare answer.
     [GeneratedRegex(@"(?<![\\a-zA-Z])[a-zA-Z]{3,}")] private static partial Regex ProseWord();
     [GeneratedRegex(@"\\[a-zA-Z]+(?:\{[a-zA-Z ]*\})?")] private static partial Regex CommandWord();
+    [GeneratedRegex(@"\b(?:and|or)\b")] private static partial Regex Conjunction();
 
     // ---- plain numbers ----
 
