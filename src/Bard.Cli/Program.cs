@@ -18,6 +18,7 @@ public static class Program
         new ScoreCommand(),
         new GenerateCommand(),
         new TokenizeCommand(),
+        new CheckAnswerCommand(),
     ];
 
     public static int Main(string[] args)

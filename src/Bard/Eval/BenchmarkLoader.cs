@@ -73,7 +73,7 @@ public static partial class BenchmarkLoader
             r.OptionalString("id") ?? $"gsm8k-test-{index++:D4}",
             r.RequiredString("question"),
             Gsm8kGold(r.RequiredString("answer"), r.Location)) { Source = "gsm8k" }).Records;
-        return new BenchmarkSet(Benchmark.Gsm8k, "gsm8k", BenchmarkAnswerKind.Math, file, problems);
+        return new BenchmarkSet(Benchmark.Gsm8k, "gsm8k", AnswerKind.Math, file, problems);
     }
 
     static BenchmarkSet Math500(string file)
@@ -85,7 +85,7 @@ public static partial class BenchmarkLoader
             if (r.OptionalInt("level") is { } level) difficulty[p.Id] = $"level {level}";
             return p;
         }).Records;
-        return new BenchmarkSet(Benchmark.Math500, "math500", BenchmarkAnswerKind.Math, file, problems) { Difficulty = difficulty };
+        return new BenchmarkSet(Benchmark.Math500, "math500", AnswerKind.Math, file, problems) { Difficulty = difficulty };
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ public static partial class BenchmarkLoader
             string question = r.OptionalString("problem") ?? r.RequiredString("question");
             return new Problem(id, question, UnpadInteger(r.RequiredString("answer"))) { Source = name };
         }).Records;
-        return new BenchmarkSet(benchmark, name, BenchmarkAnswerKind.Math, file, problems);
+        return new BenchmarkSet(benchmark, name, AnswerKind.Math, file, problems);
     }
 
     static BenchmarkSet Jsonl(string file, JsonlFieldMapping fields)

@@ -14,7 +14,7 @@ namespace Bard.Eval;
 public sealed record BenchmarkSet(
     Benchmark Benchmark,
     string Name,
-    BenchmarkAnswerKind AnswerKind,
+    AnswerKind AnswerKind,
     string SourceFile,
     IReadOnlyList<Problem> Problems)
 {

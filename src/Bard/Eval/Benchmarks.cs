@@ -30,8 +30,8 @@ public static class Benchmarks
     }
 
     /// <summary>How answers of this benchmark are checked. <see cref="Benchmark.Jsonl"/> is math unless the caller says otherwise.</summary>
-    public static BenchmarkAnswerKind AnswerKind(Benchmark benchmark) =>
-        benchmark == Benchmark.Gpqa ? BenchmarkAnswerKind.Choice : BenchmarkAnswerKind.Math;
+    public static AnswerKind AnswerKind(Benchmark benchmark) =>
+        benchmark == Benchmark.Gpqa ? Bard.Eval.AnswerKind.Choice : Bard.Eval.AnswerKind.Math;
 
     /// <summary>
     /// The file of the benchmark relative to a data folder (<c>gsm8k/test.jsonl</c>, …); null for

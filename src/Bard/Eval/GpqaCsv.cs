@@ -37,7 +37,7 @@ public static class GpqaCsv
             });
             if (difficultyCol is { } d && row.Fields[d].Trim() is { Length: > 0 } label) difficulty[recordId] = label;
         }
-        return new BenchmarkSet(Benchmark.Gpqa, "gpqa", BenchmarkAnswerKind.Choice, path, problems) { Difficulty = difficulty };
+        return new BenchmarkSet(Benchmark.Gpqa, "gpqa", AnswerKind.Choice, path, problems) { Difficulty = difficulty };
     }
 
     /// <summary>

@@ -18,6 +18,6 @@ public sealed record JsonlFieldMapping
     /// <summary>Optional field with a list of option texts (multiple choice); null: none. Default null.</summary>
     public string? ChoicesField { get; init; }
 
-    /// <summary>Answer kind of the file. Default <see cref="BenchmarkAnswerKind.Math"/>.</summary>
-    public BenchmarkAnswerKind AnswerKind { get; init; } = BenchmarkAnswerKind.Math;
+    /// <summary>Answer kind of the file. Default <see cref="AnswerKind.Math"/>.</summary>
+    public AnswerKind AnswerKind { get; init; } = AnswerKind.Math;
 }

@@ -13,7 +13,7 @@ public class BenchmarkLoaderTests
     public void Gsm8k_GoldIsTextAfterLastHashesWithoutCommas()
     {
         var set = Load(Benchmark.Gsm8k);
-        Assert.Equal(BenchmarkAnswerKind.Math, set.AnswerKind);
+        Assert.Equal(AnswerKind.Math, set.AnswerKind);
         Assert.Equal("gsm8k", set.Name);
         Assert.Equal(["18", "3", "70000", "540", "2125"], set.Problems.Select(p => p.Answer));
         Assert.Equal(["gsm8k-test-0000", "gsm8k-test-0001"], set.Problems.Take(2).Select(p => p.Id));
@@ -130,7 +130,7 @@ public class BenchmarkLoaderTests
     [Fact]
     public void AnswerKind_GpqaIsChoiceOthersMath()
     {
-        Assert.Equal(BenchmarkAnswerKind.Choice, Benchmarks.AnswerKind(Benchmark.Gpqa));
-        Assert.All(Benchmarks.All.Where(b => b != Benchmark.Gpqa), b => Assert.Equal(BenchmarkAnswerKind.Math, Benchmarks.AnswerKind(b)));
+        Assert.Equal(AnswerKind.Choice, Benchmarks.AnswerKind(Benchmark.Gpqa));
+        Assert.All(Benchmarks.All.Where(b => b != Benchmark.Gpqa), b => Assert.Equal(AnswerKind.Math, Benchmarks.AnswerKind(b)));
     }
 }

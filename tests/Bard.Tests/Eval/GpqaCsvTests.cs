@@ -13,7 +13,7 @@ public class GpqaCsvTests
     public void Load_GoldLetterPointsAtCorrectText()
     {
         var set = GpqaCsv.Load(Csv, seed: 0);
-        Assert.Equal(BenchmarkAnswerKind.Choice, set.AnswerKind);
+        Assert.Equal(AnswerKind.Choice, set.AnswerKind);
         Assert.Equal(["recHandMade00001", "recHandMade00002", "recHandMade00003", "recHandMade00004"], set.Problems.Select(p => p.Id));
         for (int i = 0; i < set.Problems.Count; i++)
         {
