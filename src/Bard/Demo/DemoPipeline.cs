@@ -65,7 +65,9 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         log.WriteLine($"  student: preset '{options.Preset}', {config.ParameterCount:N0} parameters, vocabulary {config.VocabSize}");
         string agnostic = Sft("agnostic", Path.Combine(models, "agnostic"), null, config, SftExamples.FromTraces(traces, byId, chat), options.Agnostic, tokenizerDir, cancel);
         string bardSft = Sft("bard_sft", Path.Combine(models, "bard_sft"), agnostic, config, SftExamples.FromSamples(accepted, byId, chat), options.BudgetSft, tokenizerDir, cancel);
-        var verify = (Func<Problem, string, bool>)task.Verify;
+        // One definition of "correct" for reward and evaluation: the task verifier against the gold answer.
+        var verifier = AnswerVerifiers.For(AnswerKind.Task);
+        Func<Problem, string, bool> verify = (problem, answer) => verifier.Check(answer, problem.Answer).Correct;
         var env = new ChatEnvironment(chat, verify);
         var multiplicative = options.Rl;
         var additive = options.Rl with { Reward = options.Rl.Reward with { Combination = RewardCombination.Additive } };
