@@ -58,6 +58,25 @@ public sealed class StudentChat
     }
 
     /// <summary>
+    /// An SFT example from a whole conversation whose last turn is the assistant's (the chat-messages JSONL of
+    /// TRL and <c>bard data build --export chat</c>): everything before that turn plus the generation prompt is
+    /// the prompt; the assistant turn through its end-of-turn token is the completion.
+    /// </summary>
+    public (int[] Prompt, int[] Completion) Example(IReadOnlyList<ChatMessage> conversation)
+    {
+        if (conversation.Count < 2 || conversation[^1].Role != ChatRole.Assistant)
+            throw new BardException("a training conversation needs at least one turn before a final assistant turn.");
+        string prompt = Template.Render(conversation.Take(conversation.Count - 1).ToList(), new ChatRenderOptions { AddGenerationPrompt = true }, Config);
+        string full = Template.Render(conversation, new ChatRenderOptions(), Config);
+        if (!full.StartsWith(prompt, StringComparison.Ordinal))
+            throw new BardException("the chat template does not render the generation prompt as a prefix of the conversation; prompt and completion cannot be split exactly.");
+        var ids = Tokenizer.Encode(full[prompt.Length..]);
+        int end = Array.IndexOf(ids, EndOfTurnId);
+        if (end < 0) throw new BardException($"the assistant turn does not end with the end-of-turn token (id {EndOfTurnId}).");
+        return (Tokenizer.Encode(prompt), ids[..(end + 1)]);
+    }
+
+    /// <summary>
     /// Reads generated ids up to the end-of-turn token: splits thinking from answer and measures the thinking
     /// length L (<see cref="BudgetPromptFormat.CountThinkingTokens(string, ITokenizer)"/>: the thinking as written,
     /// in this tokenizer; to the end of the output when the thinking never closed).

@@ -37,10 +37,12 @@ public class CollatorTests
     }
 
     [Fact]
-    public void Collate_Padded_RightPadsWithMask()
+    public void Collate_Padded_RightPadsWithoutMask()
     {
         using var batch = Collator.Collate(new MicroBatch([[0], [1]]), [A, B], ScalarType.Float32);
-        Assert.Equal(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0 }, TensorAssert.Longs(batch.AttentionMask!));
+        Assert.Null(batch.AttentionMask);
+        Assert.Null(batch.AttentionBias);
+        Assert.Equal(new long[] { 10, 11, 12, 20, 21, 2, 30, 31, 40, 2, 0, 0 }, TensorAssert.Longs(batch.Ids));
         Assert.Equal(new long[] { -100, -100, 20, 21, 2, -100, -100, 40, 2, -100, -100, -100 }, TensorAssert.Longs(batch.Labels));
     }
 
@@ -57,6 +59,19 @@ public class CollatorTests
         var bAlone = model.Forward(tensor(B.Ids.Select(i => (long)i).ToArray(), [1, 4]));
         TensorAssert.Close(aAlone, both.narrow(1, 0, 6), 1e-5, "first packed sequence");
         TensorAssert.Close(bAlone, both.narrow(1, 6, 4), 1e-5, "second packed sequence");
+    }
+
+    [Fact]
+    public void PaddedForward_RealPositionsEqualEachSequenceAlone()
+    {
+        using var model = new Bard.Model.CausalLM(Bard.Model.ModelPresets.Create("micro", 64));
+        Bard.Model.ModelInit.Initialize(model, 1);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var padded = Collator.Collate(new MicroBatch([[0], [1]]), [A, B], ScalarType.Float32);
+        var both = model.Forward(padded.Ids, padded.AttentionMask, padded.PositionIds, attentionBias: padded.AttentionBias);
+        var bAlone = model.Forward(tensor(B.Ids.Select(i => (long)i).ToArray(), [1, 4]));
+        TensorAssert.Close(bAlone, both[1].narrow(0, 0, 4).unsqueeze(0), 1e-5, "padded row");
     }
 
     [Theory]

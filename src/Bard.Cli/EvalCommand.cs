@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Bard.Data;
+using Bard.Data.Tasks;
+using Bard.Eval;
+using Bard.Model;
+using Bard.Text;
+
+namespace Bard.Cli;
+
+/// <summary>`bard eval`: a checkpoint on a benchmark at a list of budgets, with summary.json and report.md.</summary>
+public sealed class EvalCommand : CliCommand
+{
+    public override string Name => "eval";
+    public override string Summary => "Evaluate a checkpoint at thinking budgets (modes budget, truncate, none) on a benchmark; writes summary.json and report.md.";
+    public override IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--model", "Checkpoint folder with its tokenizer.") { Required = true, ValueName = "DIR" },
+        new("--benchmark", "embedded, gsm8k, math500, aime24, aime25, gpqa or jsonl.") { Default = "embedded", ValueName = "NAME" },
+        new("--budgets", "Thinking budgets b (tokens), comma-separated.") { Default = "16,32,64,128", ValueName = "LIST" },
+        new("--mode", "budget (the BARD prompt), truncate (budget forcing, no budget in the prompt) or none (no budget).") { Default = "budget", ValueName = "MODE" },
+        new("--method", "Method name in the outputs; default: bard for budget, truncation for truncate, agnostic for none.") { ValueName = "NAME" },
+        new("--out", "Output folder: samples.jsonl, summary.json, report.md and plots.") { Default = "runs/eval", ValueName = "DIR" },
+        new("--limit", "Evaluate the first N problems only.") { ValueName = "N" },
+        new("--data", "Benchmark data folder (default: BARD_DATA, else data/benchmarks up the tree).") { ValueName = "DIR" },
+        new("--file", "The benchmark file itself (jsonl and gpqa need one).") { ValueName = "FILE" },
+        new("--question-field", "jsonl: field holding the question.") { Default = "question", ValueName = "NAME" },
+        new("--answer-field", "jsonl: field holding the gold answer.") { Default = "answer", ValueName = "NAME" },
+        new("--id-field", "jsonl: field holding the id.") { Default = "id", ValueName = "NAME" },
+        new("--problems", "embedded: a problems file instead of generated problems.") { ValueName = "FILE" },
+        new("--count", "embedded: problems to generate.") { Default = "200", ValueName = "N" },
+        new("--seed", "embedded: seed of the generated problems; gpqa: seed of the option shuffle.") { Default = "1", ValueName = "S" },
+        new("--max-new-tokens", "Cap on generated tokens per answer (per budget: 2·b + 64, at most this).") { Default = "1024", ValueName = "N" },
+        new("--answer-allowance", "truncate: tokens allowed after the forced </think>.") { Default = "16", ValueName = "N" },
+        new("--batch-size", "Prompts generated together.") { Default = "128", ValueName = "N" },
+    ];
+
+    public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var mode = options.RequiredString("--mode") switch
+        {
+            "budget" => EvalMode.Budget,
+            "truncate" => EvalMode.Truncate,
+            "none" => EvalMode.None,
+            var m => throw new UsageException($"--mode must be budget, truncate or none, got '{m}'."),
+        };
+        string method = options.String("--method") ?? mode switch { EvalMode.Budget => EvalMethods.Bard, EvalMode.Truncate => EvalMethods.Truncation, _ => EvalMethods.Agnostic };
+        var budgets = options.IntList("--budgets");
+        var (task, problems, kind, difficulty) = LoadProblems(options);
+        var verifier = AnswerVerifiers.For(kind);
+        string modelDir = options.RequiredString("--model");
+        var chat = StudentChat.Load(modelDir);
+        using var model = Checkpoint.Load(modelDir);
+        var run = new EvalRunOptions
+        {
+            Method = method, Mode = mode, Budgets = budgets,
+            MaxNewTokens = options.Int("--max-new-tokens"), AnswerAllowance = options.Int("--answer-allowance"), BatchSize = options.Int("--batch-size"),
+        }.Validate();
+        int total = problems.Count * (mode == EvalMode.None ? 1 : budgets.Length);
+        stderr.WriteLine($"bard eval: {task}, {problems.Count} problems × {(mode == EvalMode.None ? "no budget" : $"{budgets.Length} budgets")}, mode {mode}");
+        var progress = Training.ProgressBar.ForStderr("eval", total);
+        var clock = Stopwatch.StartNew();
+        var samples = LocalEvaluator.Run(model, chat, problems, (p, answer) => verifier.Check(answer, p.Answer).Correct, run,
+            done => progress.Report(done, ""), cancel);
+        string outDir = options.RequiredString("--out");
+        Directory.CreateDirectory(outDir);
+        string samplesPath = Path.Combine(outDir, EvalSamplesFile.FileName);
+        if (File.Exists(samplesPath)) File.Delete(samplesPath);
+        EvalSamplesFile.Append(samplesPath, samples);
+        var summary = EvalSummary.FromSamples(task, mode == EvalMode.None ? [] : budgets, clock.Elapsed.TotalSeconds, samples, difficulty);
+        var files = EvalReport.Write(outDir, summary, samples);
+        foreach (var m in summary.Methods)
+            foreach (var row in m.PerBudget)
+                stderr.WriteLine($"  {m.Method} b={row.Budget?.ToString() ?? "-",-5} accuracy {row.Accuracy:P1}  mean L {row.MeanThinkingTokens:F1}  |L-b|/b {row.MeanAbsRelDev:F3}  over {row.OverBudgetRate:P0}  n={row.N}");
+        stdout.WriteLine(Path.GetFullPath(files.Summary));
+        return 0;
+    }
+
+    static (string Task, IReadOnlyList<Problem> Problems, AnswerKind Kind, IReadOnlyDictionary<string, string>? Difficulty) LoadProblems(ParsedOptions o)
+    {
+        string name = o.RequiredString("--benchmark");
+        int? limit = o.Has("--limit") ? o.Int("--limit") : null;
+        if (name == "embedded")
+        {
+            var task = new EmbeddedTask(new EmbeddedTaskOptions());
+            IReadOnlyList<Problem> problems = o.String("--problems") is { } file
+                ? JsonlReader.Read(file, ProblemFormat.Instance).Records
+                : Enumerable.Range(0, o.Int("--count")).Select(i => task.Generate(o.Int("--seed"), i)).ToList();
+            if (limit is { } n) problems = problems.Take(n).ToList();
+            var difficulty = problems.ToDictionary(p => p.Id, p => $"k={ChainProblem.TryParse(p.Question)?.Difficulty}");
+            return ("embedded", problems, AnswerKind.Task, difficulty);
+        }
+        var set = BenchmarkLoader.Load(new BenchmarkLoadOptions
+        {
+            Benchmark = Benchmarks.Parse(name),
+            DataDirectory = o.String("--data"),
+            File = o.String("--file"),
+            ShuffleSeed = o.Int("--seed"),
+            Limit = limit,
+            Fields = new JsonlFieldMapping { QuestionField = o.RequiredString("--question-field"), AnswerField = o.RequiredString("--answer-field"), IdField = o.RequiredString("--id-field") },
+        });
+        return (set.Name, set.Problems, set.AnswerKind, set.Difficulty.Count > 0 ? set.Difficulty : null);
+    }
+}

@@ -1,0 +1,69 @@
+using Bard.Data;
+using Bard.Eval;
+using Bard.Model;
+using Bard.Rl;
+using Bard.Text;
+using Bard.Training;
+
+namespace Bard.Cli;
+
+/// <summary>`bard rl`: BARD's phase two, RL with the correctness × budget-fidelity reward.</summary>
+public sealed class RlCommand : CliCommand
+{
+    public override string Name => "rl";
+    public override string Summary => "RL (GRPO family) from an SFT student with the BARD reward; budgets come from the config.";
+    public override IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("--prompts", "Problems JSONL (id, question, answer): the RL prompts.") { Required = true, ValueName = "FILE" },
+        new("--init", "The SFT student (a checkpoint folder with its tokenizer).") { Required = true, ValueName = "DIR" },
+        new("--out", "Run folder: checkpoint-STEP/, final/, metrics.jsonl, tensorboard/, config.json.") { Required = true, ValueName = "DIR" },
+        new("--config", "RL options as JSON (snake_case keys of RlConfig; see docs/rl.md); the flags below override it.") { ValueName = "FILE" },
+        new("--max-steps", "RL steps (rollout batches).") { ValueName = "N" },
+        new("--lr", "Learning rate.") { ValueName = "LR" },
+        new("--seed", "Seed of problem order, budgets and sampling.") { ValueName = "S" },
+        new("--answer-kind", "How answers are checked: math, choice or task (default: task for embedded problems, math otherwise).") { ValueName = "KIND" },
+        new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
+        new("--skip-bad", "Skip and count bad lines of the prompts file.") { IsFlag = true },
+    ];
+
+    public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var config = options.String("--config") is { } path ? RlConfig.Load(path) : new RlConfig();
+        if (options.Has("--max-steps")) config = config with { MaxSteps = options.Int("--max-steps") };
+        if (options.Has("--lr")) config = config with { LearningRate = options.Double("--lr") };
+        if (options.Has("--seed")) config = config with { Seed = options.Long("--seed") };
+        config.Validate();
+        var problems = DataCli.Read(options.RequiredString("--prompts"), ProblemFormat.Instance, options, stderr);
+        if (problems.Count == 0) throw new BardException($"{options.RequiredString("--prompts")}: no problems.");
+        var kind = AnswerKindOption(options.String("--answer-kind"), problems);
+        var verifier = AnswerVerifiers.For(kind);
+        string init = options.RequiredString("--init");
+        var chat = StudentChat.Load(init);
+        using var policy = Checkpoint.Load(init);
+        string outDir = options.RequiredString("--out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson());
+        var env = new ChatEnvironment(chat, (problem, answer) => verifier.Check(answer, problem.Answer).Correct);
+        var metrics = new RlTrainer(config).Train(policy, problems, env, new RlRun
+        {
+            OutDir = outDir,
+            Resume = options.Flag("--resume"),
+            TokenizerDir = init,
+            Progress = ProgressBar.ForStderr("rl", config.MaxSteps),
+        }, cancel);
+        if (metrics.Count > 0)
+            stderr.WriteLine($"bard rl: reward {metrics[0]["reward_mean"]:F3} → {metrics[^1]["reward_mean"]:F3}, fidelity {metrics[0]["fidelity_mean"]:F3} → {metrics[^1]["fidelity_mean"]:F3} over {metrics.Count} steps");
+        stdout.WriteLine(Path.GetFullPath(Path.Combine(outDir, "final")));
+        return 0;
+    }
+
+    /// <summary>--answer-kind, or the default for these problems (task for the embedded task, math otherwise).</summary>
+    public static AnswerKind AnswerKindOption(string? value, IReadOnlyList<Problem> problems) => value switch
+    {
+        null => problems.All(p => p.Source == "embedded") ? AnswerKind.Task : problems.All(p => p.Choices is not null) ? AnswerKind.Choice : AnswerKind.Math,
+        "math" => AnswerKind.Math,
+        "choice" => AnswerKind.Choice,
+        "task" => AnswerKind.Task,
+        _ => throw new UsageException($"--answer-kind must be math, choice or task, got '{value}'."),
+    };
+}
