@@ -27,4 +27,7 @@ public sealed record EvalSample(
 {
     /// <summary>Index of the sample when a problem is sampled several times at one budget. Default 0.</summary>
     public int SampleIndex { get; init; }
+
+    /// <summary>The model's whole output (thinking and answer), so a grade can be checked by eye; null when not kept.</summary>
+    public string? Output { get; init; }
 }

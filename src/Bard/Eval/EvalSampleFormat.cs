@@ -28,6 +28,7 @@ public sealed class EvalSampleFormat : IRecordFormat<EvalSample>
         json.WriteNumber("answer_tokens", s.AnswerTokens);
         if (s.ExtractedAnswer is { } a) json.WriteString("extracted_answer", a); else json.WriteNull("extracted_answer");
         json.WriteBoolean("truncated", s.Truncated);
+        if (s.Output is { } output) json.WriteString("output", output);
         json.WriteEndObject();
     }
 
@@ -44,6 +45,7 @@ public sealed class EvalSampleFormat : IRecordFormat<EvalSample>
             r.OptionalString("extracted_answer"), r.RequiredBool("truncated"))
         {
             SampleIndex = r.OptionalInt("sample_index") ?? 0,
+            Output = r.OptionalString("output"),
         };
     }
 }

@@ -54,7 +54,10 @@ public static class LocalEvaluator
                         ClosedThinking: split.Closed && !forced,
                         AnswerTokens: split.Closed ? chat.Tokenizer.CountTokens(split.Answer) : 0,
                         ExtractedAnswer: answer,
-                        Truncated: forced || (c.Finish == FinishReason.Length && !split.Closed)));
+                        Truncated: forced || (c.Finish == FinishReason.Length && !split.Closed))
+                    {
+                        Output = chat.Tokenizer.Decode(c.Tokens, skipSpecialTokens: false),
+                    });
                 }
                 onBatch?.Invoke(results.Count);
             }

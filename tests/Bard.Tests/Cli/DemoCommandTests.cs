@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Bard.Cli;
+using Bard.Eval;
+
+namespace Bard.Tests.Cli;
+
+public class DemoCommandTests
+{
+    [Fact]
+    public void DemoQuick_WritesReportPlotsAndSummaryWithEveryMethod()
+    {
+        using var tmp = new TempDir();
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(["demo", "--quick", "--out", tmp.Path, "--threads", "2"], o, e);
+        Assert.True(code == 0, e.ToString());
+        Assert.Equal(Path.GetFullPath(tmp.File("report.md")), o.ToString().Trim());
+        foreach (var f in new[] { "report.md", "summary.json", "accuracy_vs_budget.png", "thinking_vs_budget.png", "length_ratio.png",
+                     "demo.json", "eval/samples.jsonl", "tokenizer/tokenizer.json", "models/bard/final/model.safetensors" })
+            Assert.True(File.Exists(tmp.File(f)), f);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(tmp.File("summary.json")));
+        var root = doc.RootElement;
+        Assert.Equal("embedded", root.GetProperty("task").GetString());
+        var budgets = root.GetProperty("budgets").EnumerateArray().Select(b => b.GetInt32()).ToArray();
+        Assert.NotEmpty(budgets);
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        var methods = root.GetProperty("methods");
+        foreach (var method in EvalMethods.Known)
+        {
+            var rows = methods.GetProperty(method).GetProperty("per_budget");
+            Assert.Equal(budgets, rows.EnumerateArray().Select(r => r.GetProperty("budget").GetInt32()));
+            foreach (var row in rows.EnumerateArray())
+            {
+                foreach (var key in new[] { "accuracy", "mean_thinking_tokens", "mean_abs_rel_dev", "over_budget_rate" })
+                    Assert.True(row.GetProperty(key).ValueKind == JsonValueKind.Number, $"{method}: {key}");
+                Assert.True(row.GetProperty("n").GetInt32() > 0, method);
+            }
+        }
+
+        // Re-running reuses every finished stage.
+        var again = new StringWriter();
+        Assert.Equal(0, Program.Run(["demo", "--quick", "--out", tmp.Path, "--threads", "2"], new StringWriter(), again));
+        Assert.Contains("reusing", again.ToString());
+    }
+}
