@@ -28,6 +28,9 @@ public sealed class EvalCommand : CliCommand
         new("--id-field", "jsonl: field holding the id.") { Default = "id", ValueName = "NAME" },
         new("--problems", "embedded: a problems file instead of generated problems.") { ValueName = "FILE" },
         new("--count", "embedded: problems to generate.") { Default = "200", ValueName = "N" },
+        new("--min-operations", "embedded: fewest operations per generated problem.") { Default = "2", ValueName = "K" },
+        new("--max-operations", "embedded: most operations per generated problem.") { Default = "8", ValueName = "K" },
+        new("--modulus", "embedded: modulus of the generated problems.") { Default = "10", ValueName = "M" },
         new("--seed", "embedded: seed of the generated problems; gpqa: seed of the option shuffle.") { Default = "1", ValueName = "S" },
         new("--max-new-tokens", "Cap on generated tokens per answer (per budget: 2·b + 64, at most this).") { Default = "1024", ValueName = "N" },
         new("--answer-allowance", "truncate: tokens allowed after the forced </think>.") { Default = "16", ValueName = "N" },
@@ -81,7 +84,10 @@ public sealed class EvalCommand : CliCommand
         int? limit = o.Has("--limit") ? o.Int("--limit") : null;
         if (name == "embedded")
         {
-            var task = new EmbeddedTask(new EmbeddedTaskOptions());
+            var task = new EmbeddedTask(new EmbeddedTaskOptions
+            {
+                MinOperations = o.Int("--min-operations"), MaxOperations = o.Int("--max-operations"), Modulus = o.Int("--modulus"),
+            }.Validate());
             IReadOnlyList<Problem> problems = o.String("--problems") is { } file
                 ? JsonlReader.Read(file, ProblemFormat.Instance).Records
                 : Enumerable.Range(0, o.Int("--count")).Select(i => task.Generate(o.Int("--seed"), i)).ToList();

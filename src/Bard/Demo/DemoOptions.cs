@@ -1,3 +1,4 @@
+using Bard.Data.Tasks;
 using Bard.Rl;
 using Bard.Training;
 
@@ -12,6 +13,8 @@ public sealed record DemoOptions
 {
     /// <summary>Seed of problems, data order, initialisation and sampling. Default 2026.</summary>
     public long Seed { get; init; } = 2026;
+    /// <summary>The embedded task's shape (modulus, operations per chain).</summary>
+    public EmbeddedTaskOptions Task { get; init; } = new() { MaxOperations = 5 };
     /// <summary>Training problems (teacher traces, budgeted samples and RL prompts come from these). Default 4000.</summary>
     public int TrainProblems { get; init; } = 4000;
     /// <summary>Fresh problems evaluated at every budget, per method. Default 200.</summary>
@@ -57,6 +60,7 @@ public sealed record DemoOptions
         if (TrainProblems < 10 || EvalProblems < 1) throw new BardException("demo: TrainProblems must be ≥ 10 and EvalProblems ≥ 1.");
         if (Budgets.Count == 0 || Budgets.Any(b => b < 1)) throw new BardException("demo: Budgets must be positive.");
         if (SamplesPerProblem < 1) throw new BardException("demo: SamplesPerProblem must be ≥ 1.");
+        Task.Validate();
         Agnostic.Validate();
         BudgetSft.Validate();
         Rl.Validate();

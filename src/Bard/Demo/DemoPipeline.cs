@@ -32,7 +32,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
 
         // 1. Data: problems, the teacher's traces, budgeted rewrites, the student's tokenizer.
         Stage("data");
-        var task = new EmbeddedTask(new EmbeddedTaskOptions());
+        var task = new EmbeddedTask(options.Task);
         var train = Enumerable.Range(0, options.TrainProblems).Select(i => task.Generate((int)options.Seed, i)).ToList();
         var seen = train.Select(p => p.Question).ToHashSet();
         var eval = Enumerable.Range(0, options.EvalProblems * 4).Select(i => task.Generate((int)options.Seed + 1, i))
