@@ -18,6 +18,8 @@ public static class Program
         new ScoreCommand(),
         new GenerateCommand(),
         new TokenizeCommand(),
+        new ServeCommand(),
+        new RewardServeCommand(),
     ];
 
     public static int Main(string[] args)
