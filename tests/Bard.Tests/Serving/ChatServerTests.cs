@@ -213,7 +213,7 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     public async Task Chat_PromptLongerThanContext_GetsContextLengthExceeded()
     {
         await using var server = await tiny.StartAsync();
-        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Client(server).CompleteChatAsync([new UserChatMessage(new string('a', 600))], Greedy(4)));
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Client(server).CompleteChatAsync([new UserChatMessage(new string('a', 2100))], Greedy(4)));
         Assert.Equal(400, ex.Status);
         Assert.Contains("context_length_exceeded", ex.Message);
     }
