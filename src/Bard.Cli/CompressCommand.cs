@@ -35,6 +35,7 @@ public sealed class CompressCommand(Func<string, ITokenizer> loadTokenizer) : Cl
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
+        bool llm = EndpointCli.Requested(options);
         var task = ReasoningTasks.Create(options.RequiredString("--task"));
         int? perProblem = options.Has("--samples-per-problem") ? options.Int("--samples-per-problem") : null;
         var schedule = BudgetSchedule.Parse(options.RequiredString("--budgets"), perProblem, options.Int("--seed"));
@@ -46,7 +47,7 @@ public sealed class CompressCommand(Func<string, ITokenizer> loadTokenizer) : Cl
 
         string path = options.RequiredString("--out");
         using var writer = JsonlWriter<BudgetedSample>.Open(path, BudgetedSampleFormat.Instance);
-        if (EndpointCli.Requested(options)) return RunLlm(options, traces, problems, schedule, tokenizer, task, writer, path, stdout, stderr, cancel);
+        if (llm) return RunLlm(options, traces, problems, schedule, tokenizer, task, writer, path, stdout, stderr, cancel);
         var progress = new ProgressLine(stderr, "compress", traces.Count);
         int done = 0, incorrect = 0, accepted = 0, rejected = 0;
         foreach (var trace in traces)

@@ -17,7 +17,13 @@ internal static class EndpointCli
         new("--stream", "Ask for server-sent events (long generations through proxies).") { IsFlag = true },
     ];
 
-    public static bool Requested(ParsedOptions o) => o.Has("--endpoint");
+    /// <summary>Whether --endpoint was given; checks at once (before any input is read) that --model came with it.</summary>
+    public static bool Requested(ParsedOptions o)
+    {
+        if (!o.Has("--endpoint")) return false;
+        if (!o.Has("--model")) throw new UsageException("--endpoint needs --model NAME (GET /v1/models on the server lists the names).");
+        return true;
+    }
 
     public static ChatEndpoint Create(ParsedOptions o)
     {

@@ -25,10 +25,11 @@ public sealed class TeachCommand : CliCommand
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
+        bool llm = EndpointCli.Requested(options);
         var problems = DataCli.Read(options.RequiredString("--problems"), ProblemFormat.Instance, options, stderr);
         string path = options.RequiredString("--out");
         using var writer = JsonlWriter<TeacherTrace>.Open(path, TeacherTraceFormat.Instance);
-        if (EndpointCli.Requested(options)) return RunLlm(options, problems, writer, path, stdout, stderr, cancel);
+        if (llm) return RunLlm(options, problems, writer, path, stdout, stderr, cancel);
         var task = ReasoningTasks.Create(options.RequiredString("--task"));
         var progress = new ProgressLine(stderr, "teach", problems.Count);
         int done = 0, wrong = 0;
