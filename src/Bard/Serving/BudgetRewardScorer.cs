@@ -49,10 +49,14 @@ public sealed class BudgetRewardScorer
         return null;
     }
 
-    /// <summary>The response part of an OpenRLHF query (prompt + response): the query minus the prompt, end tokens removed.</summary>
+    /// <summary>
+    /// The response part of an OpenRLHF query (prompt + response, possibly behind left padding): the text after the
+    /// prompt (the whole query when the prompt is not in it), end and padding tokens removed from its end.
+    /// </summary>
     public string ResponseOf(string query, string prompt)
     {
-        string response = query.StartsWith(prompt, StringComparison.Ordinal) ? query[prompt.Length..] : query;
+        int at = prompt.Length == 0 ? -1 : query.IndexOf(prompt, StringComparison.Ordinal);
+        string response = at >= 0 ? query[(at + prompt.Length)..] : query;
         bool cut = true;
         while (cut)
         {

@@ -5,9 +5,9 @@ using Bard.Text;
 namespace Bard.Serving;
 
 /// <summary>
-/// One choice being generated: turns its token ids into text incrementally (text ending in an incomplete UTF-8
-/// character, U+FFFD, is held until the next token completes it), cuts it at the first stop string (holding back
-/// text that may start one), and splits it into reasoning and content with a <see cref="ReasoningStreamParser"/>.
+/// One choice being generated: its ids become text through an <see cref="IncrementalDecoder"/> (complete characters,
+/// cut at the first stop string), split into reasoning and content by a <see cref="ReasoningStreamParser"/>, and sent
+/// to the job's delta callback as it is decided.
 /// </summary>
 internal sealed class ChatRow
 {
@@ -15,10 +15,9 @@ internal sealed class ChatRow
     readonly BudgetPromptFormat format;
     readonly HashSet<int> stopIds;
     readonly ReasoningStreamParser parser;
-    readonly List<int> ids = [];
+    readonly IncrementalDecoder decoder;
     readonly StringBuilder reasoning = new(), content = new();
-    int generated, released;
-    bool stopStringHit;
+    int generated;
     string? finishReason;
 
     public ChatRow(ChatJob job, int index, ITokenizer tokenizer, BudgetPromptFormat format, IReadOnlyList<int> stopIds, BudgetForcing? forcing)
@@ -26,6 +25,7 @@ internal sealed class ChatRow
         (Job, Index, this.tokenizer, this.format, Forcing) = (job, index, tokenizer, format, forcing);
         this.stopIds = [.. stopIds];
         parser = new ReasoningStreamParser(format, job.Prompt.Start);
+        decoder = new IncrementalDecoder(tokenizer, job.Request.Stop);
     }
 
     public ChatJob Job { get; }
@@ -43,54 +43,18 @@ internal sealed class ChatRow
         if (Finished) return; // the step after a stop string: the row is ending
         generated++;
         if (stopIds.Contains(id)) { Finished = true; finishReason = "stop"; return; }
-        ids.Add(id);
-        Release(tokenizer.Decode(ids, skipSpecialTokens: true), final: false);
-        if (!Finished && generated >= MaxTokens) { Finished = true; finishReason = "length"; }
+        Emit(parser.Feed(decoder.Add(id)));
+        if (decoder.Stopped) { Finished = true; finishReason = "stop"; }
+        else if (generated >= MaxTokens) { Finished = true; finishReason = "length"; }
     }
 
     /// <summary>Releases all held text and builds <see cref="Choice"/>.</summary>
     public void Finish()
     {
-        if (!stopStringHit) Release(tokenizer.Decode(ids, skipSpecialTokens: true), final: true);
+        Emit(parser.Feed(decoder.Finish()));
         Emit(parser.Finish());
-        int thinking = CountThinking();
         Choice = new ChatChoice(Index, reasoning.ToString(), content.ToString(), finishReason ?? "length",
-            generated, thinking, !parser.Opened || parser.Closed);
-    }
-
-    void Release(string text, bool final)
-    {
-        var stops = Job.Request.Stop;
-        if (stops.Count > 0)
-        {
-            int from = Math.Max(0, released - stops.Max(s => s.Length) + 1), at = -1;
-            foreach (var s in stops)
-            {
-                int i = text.IndexOf(s, from, StringComparison.Ordinal);
-                if (i >= 0 && (at < 0 || i < at)) at = i;
-            }
-            if (at >= 0)
-            {
-                if (at > released) Emit(parser.Feed(text[released..at]));
-                released = Math.Max(released, at);
-                stopStringHit = Finished = true;
-                finishReason = "stop";
-                return;
-            }
-        }
-        int limit = text.Length;
-        if (!final)
-        {
-            while (limit > released && text[limit - 1] == '\uFFFD') limit--;
-            foreach (var s in stops)
-                for (int k = Math.Min(s.Length - 1, limit - released); k > 0; k--)
-                    if (text.AsSpan(limit - k, k).SequenceEqual(s.AsSpan(0, k))) { limit -= k; break; }
-        }
-        if (limit > released)
-        {
-            Emit(parser.Feed(text[released..limit]));
-            released = limit;
-        }
+            generated, CountThinking(), !parser.Opened || parser.Closed);
     }
 
     void Emit((string Reasoning, string Content) d)
@@ -104,11 +68,11 @@ internal sealed class ChatRow
     int CountThinking()
     {
         if (Job.Prompt.Start == ReasoningStart.AfterThinking) return 0;
-        if (!stopStringHit && tokenizer.TokenToId(format.ThinkOpen) is int open)
+        if (!decoder.Stopped && tokenizer.TokenToId(format.ThinkOpen) is int open)
         {
             try
             {
-                var all = Job.Prompt.Start == ReasoningStart.InsideThinking ? [open, .. ids] : ids;
+                IReadOnlyList<int> all = Job.Prompt.Start == ReasoningStart.InsideThinking ? [open, .. decoder.Ids] : decoder.Ids;
                 return format.CountThinkingTokens(all, tokenizer);
             }
             catch (BardException) { } // multi-token delimiters: count the text instead

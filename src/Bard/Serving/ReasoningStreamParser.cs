@@ -73,8 +73,9 @@ public sealed class ReasoningStreamParser(BudgetPromptFormat format, ReasoningSt
                         continue;
                     }
                     if (final) { if (pending.Trim().Length > 0) content += pending; pending = ""; return (reasoning, content); }
-                    if (pending.Trim().Length == 0) return (reasoning, content); // blank so far: maybe before <think>
                     int keep = HeldBack(pending, format.ThinkOpen, format.ThinkClose);
+                    // Blank text before a possible <think> is held: it is dropped if the block opens next.
+                    if (pending[..^keep].Trim().Length == 0) return (reasoning, content);
                     content += pending[..^keep];
                     pending = pending[^keep..];
                     return (reasoning, content);

@@ -38,6 +38,15 @@ public sealed class RewardServerTests
     }
 
     [Fact]
+    public void Score_LeftPaddedQueryWithEndTokens_ScoresTheResponseOnly()
+    {
+        string prompt = Prompt(10);
+        var r = Scorer().Score("<pad><pad>" + prompt + Response(10, "\\boxed{5}") + "\n<|endoftext|><pad>", prompt, "5");
+        Assert.Equal(1.0, r.Reward.Value, 9);
+        Assert.EndsWith("\\boxed{5}", r.Response);
+    }
+
+    [Fact]
     public void ReadBudget_RenderedPromptOrBareTurn_FindsTheBudget_NoneGivesNull()
     {
         var scorer = Scorer();
