@@ -43,8 +43,8 @@ public sealed class ChatServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapGet("/v1/models", context => HttpPlumbing.GuardAsync(context, () => server.ModelsAsync(context)));
         app.MapPost("/v1/chat/completions", context => HttpPlumbing.GuardAsync(context, () => server.ChatAsync(context)));
-        app.MapFallback(context => HttpPlumbing.WriteErrorAsync(context,
-            new ApiError(404, $"no route {context.Request.Method} {context.Request.Path}; this server has GET /v1/models and POST /v1/chat/completions.", "not_found_error", null, "unknown_url")));
+        var routes = new Dictionary<string, string> { ["/v1/models"] = "GET", ["/v1/chat/completions"] = "POST", ["/health"] = "GET" };
+        app.MapFallback(context => HttpPlumbing.NoRouteAsync(context, routes));
         await app.StartAsync(cancel);
         server.Port = HttpPlumbing.BoundPort(app);
         return server;

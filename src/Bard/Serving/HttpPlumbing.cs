@@ -74,6 +74,19 @@ internal static class HttpPlumbing
         await context.Response.WriteAsync(error.ToJson(), CancellationToken.None);
     }
 
+    /// <summary>Answers a request no endpoint took: 405 (with Allow) for a known path and the wrong method, else 404.</summary>
+    public static Task NoRouteAsync(HttpContext context, IReadOnlyDictionary<string, string> routes)
+    {
+        string path = context.Request.Path.Value ?? "";
+        string list = string.Join(", ", routes.Select(r => $"{r.Value} {r.Key}"));
+        if (routes.TryGetValue(path.TrimEnd('/'), out var method))
+        {
+            context.Response.Headers.Allow = method;
+            return WriteErrorAsync(context, new ApiError(405, $"{context.Request.Method} is not allowed on {path}; use {method}.", "invalid_request_error", null, "method_not_allowed"));
+        }
+        return WriteErrorAsync(context, new ApiError(404, $"no route {context.Request.Method} {path}; this server has {list}.", "not_found_error", null, "unknown_url"));
+    }
+
     /// <summary>Whether the request carries <c>Authorization: Bearer {key}</c>; compared in constant time (over hashes, so lengths leak nothing either).</summary>
     public static bool Authorized(HttpContext context, string? key)
     {

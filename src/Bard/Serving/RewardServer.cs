@@ -33,8 +33,8 @@ public sealed class RewardServer : IAsyncDisposable
         var server = new RewardServer(app, scorer, options);
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapPost("/get_reward", context => HttpPlumbing.GuardAsync(context, () => server.RewardAsync(context)));
-        app.MapFallback(context => HttpPlumbing.WriteErrorAsync(context,
-            new ApiError(404, $"no route {context.Request.Method} {context.Request.Path}; this server has POST /get_reward.", "not_found_error", null, "unknown_url")));
+        var routes = new Dictionary<string, string> { ["/get_reward"] = "POST", ["/health"] = "GET" };
+        app.MapFallback(context => HttpPlumbing.NoRouteAsync(context, routes));
         await app.StartAsync(cancel);
         server.Port = HttpPlumbing.BoundPort(app);
         return server;

@@ -241,6 +241,36 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     }
 
     [Fact]
+    public async Task Chat_QueueFull_Gets503WithRetryAfter_OthersSucceed()
+    {
+        // One queue slot and a long batch window: of 4 simultaneous requests, the first waits in the window, the
+        // second takes the slot, the rest are turned away.
+        await using var server = await tiny.StartAsync(new ServeOptions
+        {
+            ModelName = "tiny", Port = 0, MaxQueuedRequests = 1, MaxBatchRows = 1, BatchWindow = TimeSpan.FromMilliseconds(300),
+        });
+        using var http = new HttpClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            http.PostAsync($"{server.BaseUrl}/chat/completions", new StringContent(Body(), Encoding.UTF8, "application/json"))));
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(busy);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("1", busy[0].Headers.RetryAfter!.ToString());
+        Assert.Contains("server_overloaded", await busy[0].Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WrongMethod_Gets405Json()
+    {
+        await using var server = await tiny.StartAsync();
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"{server.BaseUrl}/chat/completions");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Contains("POST", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task UnknownRoute_Gets404Json()
     {
         await using var server = await tiny.StartAsync();
