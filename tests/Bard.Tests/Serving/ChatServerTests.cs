@@ -260,6 +260,28 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     }
 
     [Fact]
+    public async Task Chat_ClientDisconnects_ItsRowIsFreedAndTheNextRequestRunsAtOnce()
+    {
+        await using var server = await tiny.StartAsync();
+        // No draining of the unread response on dispose: the client really goes away.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 });
+        string longBody = Body(content: "Go").Replace("\"max_tokens\":12", "\"max_tokens\":2000").Replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{server.BaseUrl}/chat/completions")
+            { Content = new StringContent(longBody, Encoding.UTF8, "application/json") }, HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        int read = 0;
+        var buffer = new byte[4096];
+        while (read < 1000) read += await stream.ReadAsync(buffer); // past the role chunk: a few tokens are out, generation is under way
+        response.Dispose();                      // the client goes away
+        var (status, json) = await PostAsync(server, Body());
+        Assert.Equal(HttpStatusCode.OK, status);
+        // 2,000 tokens take seconds on this model; the short request ran right after the abandoned row was dropped.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.Equal(2, server.Batcher.Statistics.Batches);
+    }
+
+    [Fact]
     public async Task WrongMethod_Gets405Json()
     {
         await using var server = await tiny.StartAsync();
