@@ -209,6 +209,44 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         Assert.Equal(HttpStatusCode.OK, ok);
     }
 
+    [Theory]
+    [InlineData("unknown-model", 404, "model_not_found")]
+    [InlineData("negative-budget", 400, "thinking_budget")]
+    [InlineData("absurd-budget", 400, "thinking_budget")]
+    [InlineData("bad-enforcement", 400, "budget_enforcement")]
+    [InlineData("too-long", 400, "context_length_exceeded")]
+    [InlineData("oversized", 413, "request_too_large")]
+    [InlineData("wrong-key", 401, "invalid_api_key")]
+    public async Task Chat_ErrorCases_ThroughTheOpenAIClient_SurfaceAsClientResultException(string kind, int status, string code)
+    {
+        await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, ApiKey = "k", MaxBodyBytes = 8192 });
+        var client = kind switch
+        {
+            "unknown-model" => new ChatClient("gpt-9", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = server.BaseUrl }),
+            "wrong-key" => Client(server, "not-k"),
+            _ => Client(server, "k"),
+        };
+        var options = Greedy(4);
+        string question = kind switch { "too-long" => new string('a', 2100), "oversized" => new string('z', 9000), _ => "hi" };
+        if (kind == "negative-budget") options.Patch.Set("$.thinking_budget"u8, -1);
+        if (kind == "absurd-budget") options.Patch.Set("$.thinking_budget"u8, 1_000_000_000);
+        if (kind == "bad-enforcement") { options.Patch.Set("$.thinking_budget"u8, 8); options.Patch.Set("$.budget_enforcement"u8, "always"); }
+        var e = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([new UserChatMessage(question)], options));
+        Assert.Equal(status, e.Status);
+        Assert.Contains(code, e.GetRawResponse()!.Content.ToString());
+    }
+
+    [Fact]
+    public async Task Chat_MalformedJson_ThroughTheOpenAIClientProtocolMethod_Gets400()
+    {
+        await using var server = await tiny.StartAsync();
+        var result = await Client(server).CompleteChatAsync(BinaryContent.Create(BinaryData.FromString("{\"model\":\"tiny\",")),
+            new System.ClientModel.Primitives.RequestOptions { ErrorOptions = System.ClientModel.Primitives.ClientErrorBehaviors.NoThrow });
+        var response = result.GetRawResponse();
+        Assert.Equal(400, response.Status);
+        Assert.Contains("not valid JSON", response.Content.ToString());
+    }
+
     [Fact]
     public async Task Chat_PromptLongerThanContext_GetsContextLengthExceeded()
     {
