@@ -53,6 +53,13 @@ public sealed record ChatCompletionRequest
             int i = 0;
             foreach (var m in msgs.EnumerateArray()) messages.Add(Message(m, i++));
 
+            // Features this server does not implement are refused, not silently ignored.
+            if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
+                throw Bad("'tools' (function calling) is not supported by bard serve.", "tools");
+            if (Bool(root, "logprobs") == true) throw Bad("'logprobs' is not supported by bard serve.", "logprobs");
+            if (root.TryGetProperty("response_format", out var rf) && rf.ValueKind == JsonValueKind.Object && Str(rf, "type") is { } rft && rft != "text")
+                throw Bad($"'response_format' type '{rft}' is not supported by bard serve; only \"text\".", "response_format");
+
             int? maxTokens = Int(root, "max_completion_tokens") ?? Int(root, "max_tokens");
             if (maxTokens is < 1) throw Bad($"'max_tokens' must be ≥ 1, got {maxTokens}.", "max_tokens");
             double temperature = Num(root, "temperature") ?? 1.0;
