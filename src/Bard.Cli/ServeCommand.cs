@@ -48,8 +48,8 @@ public sealed class ServeCommand : CliCommand
         stdout.Flush();
         ServerLifetime.WaitForShutdown(cancel);
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        var (batches, rows, maxRows) = batcher.Statistics;
-        stdout.WriteLine($"bard serve: stopped after {batches} batches ({rows} rows, at most {maxRows} in one).");
+        var (batches, rows, maxRows, tokens) = batcher.Statistics;
+        stdout.WriteLine($"bard serve: stopped after {batches} batches ({rows} rows, at most {maxRows} in one; {tokens} tokens generated).");
         model.Dispose();
         return 0;
     }

@@ -29,7 +29,7 @@ public sealed class ChatBatcher : IAsyncDisposable
     readonly int[] stopIds;
     readonly int? openId, closeId;
     readonly Random seeds;
-    long batches, rows, maxRows;
+    long batches, rows, maxRows, tokens;
 
     /// <param name="model">The model; used by the batcher's loop only.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
@@ -59,8 +59,9 @@ public sealed class ChatBatcher : IAsyncDisposable
     /// <summary>The model's context length in tokens (prompt plus completion).</summary>
     public int ContextLength => model.Config.MaxPositionEmbeddings;
 
-    /// <summary>Batches generated so far, rows over all of them, and the most rows seen in one.</summary>
-    public (long Batches, long Rows, long MaxRows) Statistics => (Interlocked.Read(ref batches), Interlocked.Read(ref rows), Interlocked.Read(ref maxRows));
+    /// <summary>Batches generated so far, rows over all of them, the most rows seen in one, and the tokens generated for the rows.</summary>
+    public (long Batches, long Rows, long MaxRows, long Tokens) Statistics =>
+        (Interlocked.Read(ref batches), Interlocked.Read(ref rows), Interlocked.Read(ref maxRows), Interlocked.Read(ref tokens));
 
     /// <summary>Renders and tokenises a request and checks it against the model; throws <see cref="ApiErrorException"/> (400) naming the field.</summary>
     public PreparedPrompt Prepare(ChatCompletionRequest request)
@@ -163,6 +164,7 @@ public sealed class ChatBatcher : IAsyncDisposable
                 onStep: ids => { for (int b = 0; b < ids.Length; b++) if (ids[b] >= 0) batch[b].Accept(ids[b]); },
                 control: new RowControl(batch, openId));
             for (int b = 0; b < batch.Count; b++) batch[b].Finish();
+            Interlocked.Add(ref tokens, batch.Sum(x => x.Choice!.CompletionTokens));
             foreach (var j in live)
             {
                 var mine = batch.Where(x => x.Job == j).Select(x => x.Choice!).ToList();

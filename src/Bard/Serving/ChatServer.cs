@@ -108,12 +108,24 @@ public sealed class ChatServer : IAsyncDisposable
         context.Response.Headers.CacheControl = "no-cache";
         for (int i = 0; i < request.N; i++)
             await ChunkAsync(context, id, created, i, w => { w.WriteString("role", "assistant"); w.WriteString("content", ""); }, null, cancel);
-        await foreach (var d in deltas.Reader.ReadAllAsync(cancel))
-            await ChunkAsync(context, id, created, d.Index, w =>
+        while (await deltas.Reader.WaitToReadAsync(cancel))
+        {
+            // Whatever has piled up since the last write goes out as one chunk per choice and kind, so a slow client
+            // costs fewer writes (and notices a disconnect sooner) while the batch runs on.
+            var pending = new List<ChoiceDelta>();
+            while (deltas.Reader.TryRead(out var d))
             {
-                if (d.Reasoning.Length > 0) w.WriteString("reasoning_content", d.Reasoning);
-                if (d.Content.Length > 0) w.WriteString("content", d.Content);
-            }, null, cancel);
+                if (pending.Count > 0 && pending[^1].Index == d.Index && (pending[^1].Content.Length == 0) == (d.Content.Length == 0) && (pending[^1].Reasoning.Length == 0) == (d.Reasoning.Length == 0))
+                    pending[^1] = pending[^1] with { Reasoning = pending[^1].Reasoning + d.Reasoning, Content = pending[^1].Content + d.Content };
+                else pending.Add(d);
+            }
+            foreach (var d in pending)
+                await ChunkAsync(context, id, created, d.Index, w =>
+                {
+                    if (d.Reasoning.Length > 0) w.WriteString("reasoning_content", d.Reasoning);
+                    if (d.Content.Length > 0) w.WriteString("content", d.Content);
+                }, null, cancel);
+        }
         ChatResult result;
         try { result = await task; }
         catch (ApiErrorException e)

@@ -20,7 +20,7 @@ public sealed class TinyChatModel : IDisposable
         string tok = System.IO.Path.Combine(dir.Path, "tok");
         task.SaveTokenizer(tok);
         var tokenizer = task.CreateTokenizer();
-        using var model = new CausalLM(ModelPresets.Create("micro", tokenizer.VocabSize, maxPositions: 2048));
+        using var model = new CausalLM(ModelPresets.Create("micro", tokenizer.VocabSize, maxPositions: 4096));
         ModelInit.Initialize(model, seed: 2, std: 0.5); // std 0.5: varied characters (at 0.02 greedy repeats one token)
         Checkpoint.Save(model, Path, tokenizerDir: tok);
     }
