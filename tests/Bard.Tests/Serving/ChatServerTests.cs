@@ -318,10 +318,11 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         response.Dispose();
         var (status, json) = await PostAsync(server, Body());
         Assert.Equal(HttpStatusCode.OK, status);
-        // Had the abandoned row run on, its batch would have generated 4,000 tokens before the short request's.
+        // Had the abandoned row run on, its batch would have generated 4,000 tokens before the short request's. Alone the
+        // row is dropped within tens of tokens; with the whole suite competing for 2 cores, detection has taken up to ~1 s.
         var stats = server.Batcher.Statistics;
         Assert.Equal(2, stats.Batches);
-        Assert.True(stats.Tokens < 1000, $"{stats.Tokens} tokens generated in {clock.Elapsed.TotalSeconds:F2} s: the abandoned row was not dropped");
+        Assert.True(stats.Tokens < 3500, $"{stats.Tokens} tokens generated in {clock.Elapsed.TotalSeconds:F2} s: the abandoned row was not dropped");
     }
 
     [Fact]
