@@ -18,7 +18,9 @@ internal static class HttpPlumbing
     /// <summary>A Kestrel app bound to <paramref name="host"/>:<paramref name="port"/> (0 = any free port), without logging or console lifetime.</summary>
     public static WebApplication Create(string host, int port, long maxBodyBytes)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // No appsettings.json or ASPNETCORE_* variables: they could add Kestrel endpoints beyond the one asked for.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders(); // request bodies and keys are never logged: nothing is
         // The CLI owns SIGINT/SIGTERM (it stops the server); tests host several servers in one process.
         builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
