@@ -68,6 +68,16 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
     }
 
     [Fact]
+    public async Task Complete_RetryAfterAsHttpDate_IsHonoured()
+    {
+        await using var faults = await FaultServer.StartAsync([Fault.RetryAfterDate], _ => ("", "ok"));
+        var waits = new Waits();
+        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay);
+        Assert.Equal(2, (await endpoint.CompleteAsync(Question)).Attempts);
+        Assert.InRange(waits.Seen.Single().TotalSeconds, 1.5, 3.0); // the date has whole seconds
+    }
+
+    [Fact]
     public async Task Complete_StreamCutInTheMiddle_IsRetried()
     {
         await using var faults = await FaultServer.StartAsync([Fault.CutStream], _ => ("abc", "42"));

@@ -7,6 +7,8 @@ public enum Fault
     None,
     /// <summary>429 with Retry-After: 1.</summary>
     RateLimited,
+    /// <summary>503 with Retry-After as an HTTP date 3 s ahead.</summary>
+    RetryAfterDate,
     /// <summary>500 with an error body.</summary>
     ServerError,
     /// <summary>Never answers (until the client gives up).</summary>

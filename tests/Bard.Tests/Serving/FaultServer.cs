@@ -60,6 +60,11 @@ public sealed class FaultServer : IAsyncDisposable
                 context.Response.Headers.RetryAfter = "1";
                 await context.Response.WriteAsync("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit\"}}");
                 return;
+            case Fault.RetryAfterDate:
+                context.Response.StatusCode = 503;
+                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(3).ToString("R");
+                await context.Response.WriteAsync("{\"error\":{\"message\":\"overloaded\"}}");
+                return;
             case Fault.ServerError:
                 context.Response.StatusCode = 500;
                 await context.Response.WriteAsync("{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}");
