@@ -22,6 +22,8 @@ public static class Program
         new GenerateCommand(),
         new TokenizeCommand(),
         new CheckAnswerCommand(),
+        new ServeCommand(),
+        new RewardServeCommand(),
     ];
 
     public static int Main(string[] args)

@@ -1,0 +1,85 @@
+using Bard.Eval;
+using System.Text.RegularExpressions;
+using Bard.Rl;
+using Bard.Text;
+
+namespace Bard.Serving;
+
+/// <summary>
+/// Scores a (prompt, response, gold answer) triple with the BARD reward (<see cref="Reward.Of(bool, bool, int, int, bool, RewardConfig)"/>):
+/// the budget is read back from the prompt with <see cref="BudgetPromptFormat.ParseBudget"/>, the thinking length is
+/// measured in the student's tokenizer, correctness comes from an <see cref="IAnswerVerifier"/> on the answer part.
+/// Pure text in, numbers out: the reward server is a thin HTTP layer over it. A remote scorer cannot see whether the
+/// trainer cut the response at its length limit, so responses are scored as not truncated.
+/// </summary>
+public sealed class BudgetRewardScorer
+{
+    readonly RewardServeOptions options;
+    readonly ITokenizer tokenizer;
+    readonly IAnswerVerifier verifier;
+    readonly Regex line;
+
+    /// <param name="options">Reward settings, prompt format, trailing tokens.</param>
+    /// <param name="tokenizer">The student's tokenizer (budgets are in its tokens).</param>
+    /// <param name="verifier">Answer check (Bard.Eval's, shared with evaluation); default <see cref="MathVerifier"/>.</param>
+    public BudgetRewardScorer(RewardServeOptions options, ITokenizer tokenizer, IAnswerVerifier? verifier = null)
+    {
+        this.options = options.Validate();
+        this.tokenizer = tokenizer;
+        this.verifier = verifier ?? new MathVerifier();
+        string[] parts = options.Format.BudgetLineTemplate.Split("{budget}");
+        line = new Regex(Regex.Escape(parts[0]) + "[0-9]+" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>
+    /// The budget stated in a prompt: the rendered chat prompt or the bare user turn. Every budget line in it is tried,
+    /// the last first, by handing <see cref="BudgetPromptFormat.ParseBudget"/> the text up to it (or from it, for
+    /// <see cref="BudgetPlacement.PrependToUser"/>). Null when the prompt states none.
+    /// </summary>
+    public int? ReadBudget(string prompt)
+    {
+        var matches = line.Matches(prompt);
+        for (int i = matches.Count - 1; i >= 0; i--)
+        {
+            var m = matches[i];
+            int? b = options.Format.Placement == BudgetPlacement.AppendToUser
+                ? options.Format.ParseBudget(prompt[..(m.Index + m.Length)])
+                : options.Format.ParseBudget(prompt[m.Index..]);
+            if (b is not null) return b;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The response part of an OpenRLHF query (prompt + response, possibly behind left padding): the text after the
+    /// prompt (the whole query when the prompt is not in it), end and padding tokens removed from its end.
+    /// </summary>
+    public string ResponseOf(string query, string prompt)
+    {
+        int at = prompt.Length == 0 ? -1 : query.IndexOf(prompt, StringComparison.Ordinal);
+        string response = at >= 0 ? query[(at + prompt.Length)..] : query;
+        bool cut = true;
+        while (cut)
+        {
+            cut = false;
+            string trimmed = response.TrimEnd();
+            foreach (var t in options.TrailingTokens)
+                if (trimmed.EndsWith(t, StringComparison.Ordinal)) { response = trimmed = trimmed[..^t.Length]; cut = true; }
+        }
+        return response;
+    }
+
+    /// <summary>Scores one response; throws <see cref="BardException"/> when the prompt states no positive budget.</summary>
+    public RemoteReward Score(string query, string prompt, string gold)
+    {
+        int budget = ReadBudget(prompt) ?? throw new BardException(
+            $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export chat'.");
+        if (budget <= 0) throw new BardException($"the prompt states a thinking budget of {budget}; the BARD reward needs a positive budget.");
+        string response = ResponseOf(query, prompt);
+        var split = options.Format.Split(response);
+        int thinking = options.Format.CountThinkingTokens(response, tokenizer); // Bard's one definition of L
+        bool correct = verifier.Check(split.Answer, gold).Correct; // "" when the thinking never closed
+        var reward = Reward.Of(correct, split.Closed, thinking, budget, truncated: false, options.Reward);
+        return new RemoteReward(reward, budget, thinking, response);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Bard.Serving;
+
+/// <summary>
+/// <c>bard reward-serve</c>: the BARD reward behind OpenRLHF's remote reward model protocol.
+/// <c>POST /get_reward</c> with <c>{"query":[prompt+response,…],"prompts":[…],"labels":[gold,…]}</c> answers
+/// <c>{"rewards":[…],"scores":[…],"extra_logs":{…}}</c> (scores equal rewards; extra_logs holds correctness, fidelity,
+/// thinking tokens and budget per sample, which OpenRLHF logs). Malformed bodies get 400 with an OpenAI-style error.
+/// </summary>
+public sealed class RewardServer : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly BudgetRewardScorer scorer;
+    readonly RewardServeOptions options;
+
+    RewardServer(WebApplication app, BudgetRewardScorer scorer, RewardServeOptions options) => (this.app, this.scorer, this.options) = (app, scorer, options);
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The reward URL to give OpenRLHF's <c>--remote_rm_url</c>.</summary>
+    public Uri RewardUrl => new($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{Port}/get_reward");
+
+    /// <summary>Starts serving <paramref name="scorer"/>.</summary>
+    public static async Task<RewardServer> StartAsync(BudgetRewardScorer scorer, RewardServeOptions options, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var app = HttpPlumbing.Create(options.Host, options.Port, options.MaxBodyBytes);
+        var server = new RewardServer(app, scorer, options);
+        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapPost("/get_reward", context => HttpPlumbing.GuardAsync(context, () => server.RewardAsync(context)));
+        var routes = new Dictionary<string, string> { ["/get_reward"] = "POST", ["/health"] = "GET" };
+        app.MapFallback(context => HttpPlumbing.NoRouteAsync(context, routes));
+        await app.StartAsync(cancel);
+        server.Port = HttpPlumbing.BoundPort(app);
+        return server;
+    }
+
+    async Task RewardAsync(HttpContext context)
+    {
+        var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
+        var (queries, prompts, labels) = Parse(body);
+        var scored = new List<RemoteReward>(queries.Count);
+        for (int i = 0; i < queries.Count; i++)
+        {
+            try { scored.Add(scorer.Score(queries[i], prompts[i], labels[i])); }
+            catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"sample {i}: {e.Message}", $"prompts[{i}]")); }
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            Array(w, "rewards", scored.Select(s => s.Reward.Value));
+            Array(w, "scores", scored.Select(s => s.Reward.Value));
+            w.WriteStartObject("extra_logs");
+            Array(w, "correctness", scored.Select(s => s.Reward.Correctness));
+            Array(w, "fidelity", scored.Select(s => s.Reward.Fidelity));
+            Array(w, "thinking_tokens", scored.Select(s => (double)s.ThinkingTokens));
+            Array(w, "budget", scored.Select(s => (double)s.Budget));
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    static void Array(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    static (List<string> Queries, List<string> Prompts, List<string> Labels) Parse(byte[] body)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(body); }
+        catch (JsonException e) { throw new ApiErrorException(ApiError.BadRequest($"the body is not valid JSON ({e.Message}); send {{\"query\":[...],\"prompts\":[...],\"labels\":[...]}}.")); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ApiErrorException(ApiError.BadRequest("the body must be a JSON object {\"query\":[...],\"prompts\":[...],\"labels\":[...]}."));
+            var queries = Strings(doc.RootElement, "query");
+            var prompts = Strings(doc.RootElement, "prompts");
+            var labels = Strings(doc.RootElement, "labels");
+            if (prompts.Count != queries.Count || labels.Count != queries.Count)
+                throw new ApiErrorException(ApiError.BadRequest($"'query', 'prompts' and 'labels' must have one entry per sample; got {queries.Count}, {prompts.Count} and {labels.Count}.", "labels"));
+            return (queries, prompts, labels);
+        }
+    }
+
+    static List<string> Strings(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var a) || a.ValueKind != JsonValueKind.Array)
+            throw new ApiErrorException(ApiError.BadRequest($"'{name}' must be an array of strings (OpenRLHF sends query, prompts and labels; pass --label_key to OpenRLHF so labels are sent).", name));
+        var list = new List<string>();
+        int i = 0;
+        foreach (var e in a.EnumerateArray())
+        {
+            // Labels may be numbers in some datasets; take their JSON text.
+            list.Add(e.ValueKind switch
+            {
+                JsonValueKind.String => e.GetString()!,
+                JsonValueKind.Number => e.GetRawText(),
+                _ => throw new ApiErrorException(ApiError.BadRequest($"'{name}[{i}]' must be a string.", $"{name}[{i}]")),
+            });
+            i++;
+        }
+        return list;
+    }
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try { await app.StopAsync(grace.Token); } catch (OperationCanceledException) { }
+        await app.DisposeAsync();
+    }
+}

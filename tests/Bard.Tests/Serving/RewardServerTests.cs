@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Bard.Data.Tasks;
+using Bard.Serving;
+using Bard.Text;
+
+namespace Bard.Tests.Serving;
+
+/// <summary>The BARD reward behind OpenRLHF's remote reward protocol: hand-computable rewards and 400s for malformed bodies.</summary>
+public sealed class RewardServerTests
+{
+    static readonly ITokenizer Tokenizer = new EmbeddedTask(new EmbeddedTaskOptions()).CreateTokenizer();
+    static readonly ChatTemplate Template = ChatTemplate.Parse(ChatML.Template);
+
+    static string Prompt(int budget, string question = "What is 2+3?") => BudgetPromptFormat.Default.RenderPrompt(Template, question, budget);
+
+    /// <summary>A response whose thinking is exactly <paramref name="thinkingTokens"/> character tokens (the layout newlines do not count).</summary>
+    static string Response(int thinkingTokens, string answer, bool closed = true) =>
+        "<think>\n" + new string('x', thinkingTokens) + (closed ? "\n</think>\n\n" + answer + "<|im_end|>" : "");
+
+    static BudgetRewardScorer Scorer() => new(new RewardServeOptions(), Tokenizer);
+
+    [Theory]
+    [InlineData(10, "The answer is \\boxed{5}.", true, 1.0)]   // L = b, correct
+    [InlineData(12, "\\boxed{5}", true, 0.6)]                   // f = 1 − |12 − 10| / (0.5·10)
+    [InlineData(8, "the answer is 5", true, 0.6)]               // a final-answer line
+    [InlineData(15, "\\boxed{5}", true, 0.0)]                   // 50% over: f = 0
+    [InlineData(10, "\\boxed{6}", true, 0.0)]                   // wrong
+    [InlineData(10, "\\boxed{5}", false, 0.0)]                  // thinking never closed: gated
+    public void Score_TableRows_MatchHandComputedReward(int thinking, string answer, bool closed, double expected)
+    {
+        string prompt = Prompt(10);
+        var r = Scorer().Score(prompt + Response(thinking, answer, closed), prompt, "5");
+        Assert.Equal(10, r.Budget);
+        Assert.Equal(thinking, r.ThinkingTokens);
+        Assert.Equal(expected, r.Reward.Value, 9);
+    }
+
+    [Fact]
+    public void Score_LeftPaddedQueryWithEndTokens_ScoresTheResponseOnly()
+    {
+        string prompt = Prompt(10);
+        var r = Scorer().Score("<pad><pad>" + prompt + Response(10, "\\boxed{5}") + "\n<|endoftext|><pad>", prompt, "5");
+        Assert.Equal(1.0, r.Reward.Value, 9);
+        Assert.EndsWith("\\boxed{5}", r.Response);
+    }
+
+    [Fact]
+    public void ReadBudget_RenderedPromptOrBareTurn_FindsTheBudget_NoneGivesNull()
+    {
+        var scorer = Scorer();
+        Assert.Equal(256, scorer.ReadBudget(Prompt(256)));
+        Assert.Equal(32, scorer.ReadBudget(BudgetPromptFormat.Default.AddBudget("Q?", 32)));
+        Assert.Null(scorer.ReadBudget("<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n"));
+    }
+
+    static async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(RewardServer server, string body)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(server.RewardUrl, new StringContent(body, Encoding.UTF8, "application/json"));
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task GetReward_OpenRLHFRequest_ReturnsTheBardRewards()
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        string p10 = Prompt(10), p20 = Prompt(20, "What is 7*6?");
+        var body = JsonSerializer.Serialize(new
+        {
+            query = new[] { p10 + Response(10, "\\boxed{5}"), p10 + Response(12, "\\boxed{5}"), p20 + Response(20, "\\boxed{42}"), p20 + Response(20, "41") },
+            prompts = new[] { p10, p10, p20, p20 },
+            labels = new[] { "5", "5", "42", "42" },
+        });
+        var (status, json) = await PostAsync(server, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var rewards = json.GetProperty("rewards").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        Assert.Equal([1.0, 0.6, 1.0, 0.0], rewards.Select(x => Math.Round(x, 9)).ToArray());
+        Assert.Equal([10.0, 10, 20, 20], json.GetProperty("extra_logs").GetProperty("budget").EnumerateArray().Select(x => x.GetDouble()).ToArray());
+    }
+
+    [Theory]
+    [InlineData("{\"query\":[\"a\"")]
+    [InlineData("[\"a\"]")]
+    [InlineData("{\"query\":[\"a\"],\"prompts\":[\"a\"]}")]
+    [InlineData("{\"query\":[\"a\",\"b\"],\"prompts\":[\"a\"],\"labels\":[\"1\"]}")]
+    [InlineData("{\"query\":[7],\"prompts\":[\"a\"],\"labels\":[\"1\"]}")]
+    [InlineData("{\"query\":[\"no budget here 5\"],\"prompts\":[\"no budget here\"],\"labels\":[\"5\"]}")]
+    public async Task GetReward_MalformedBody_Gets400AndServerLivesOn(string body)
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        var (status, json) = await PostAsync(server, body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("error").GetProperty("message").GetString()));
+        string p = Prompt(10);
+        var (ok, _) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p + Response(10, "5") }, prompts = new[] { p }, labels = new[] { "5" } }));
+        Assert.Equal(HttpStatusCode.OK, ok);
+    }
+}
