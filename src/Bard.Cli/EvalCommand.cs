@@ -14,7 +14,15 @@ public sealed class EvalCommand : CliCommand
     public override string Summary => "Evaluate a checkpoint at thinking budgets (modes budget, truncate, none) on a benchmark; writes summary.json and report.md.";
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("--model", "Checkpoint folder with its tokenizer.") { Required = true, ValueName = "DIR" },
+        new("--model", "Checkpoint folder with its tokenizer; with --endpoint, the served model's name.") { Required = true, ValueName = "DIR|NAME" },
+        new("--endpoint", "Evaluate a served model instead: OpenAI-compatible base URL (e.g. http://127.0.0.1:8000/v1). Mode budget writes the budget line into the prompt; truncate asks the server to force it (bard serve's budget_enforcement).") { ValueName = "URL" },
+        new("--tokenizer", "With --endpoint: the student's tokenizer folder, to count thinking tokens (default: the server's reasoning_tokens).") { ValueName = "DIR" },
+        new("--api-key-env", "With --endpoint: environment variable holding the API key.") { Default = "OPENAI_API_KEY", ValueName = "VAR" },
+        new("--concurrency", "With --endpoint: requests in flight at once.") { Default = "8", ValueName = "N" },
+        new("--max-attempts", "With --endpoint: tries per request on 429, 5xx, timeouts.") { Default = "5", ValueName = "N" },
+        new("--timeout-s", "With --endpoint: seconds one try may take.") { Default = "600", ValueName = "S" },
+        new("--backoff-s", "With --endpoint: seconds before the second try, doubled after.") { Default = "1", ValueName = "S" },
+        new("--stream", "With --endpoint: ask for server-sent events.") { IsFlag = true },
         new("--benchmark", "embedded, gsm8k, math500, aime24, aime25, gpqa or jsonl.") { Default = "embedded", ValueName = "NAME" },
         new("--budgets", "Thinking budgets b (tokens), comma-separated.") { Default = "16,32,64,128", ValueName = "LIST" },
         new("--mode", "budget (the BARD prompt), truncate (budget forcing, no budget in the prompt) or none (no budget).") { Default = "budget", ValueName = "MODE" },
@@ -50,6 +58,8 @@ public sealed class EvalCommand : CliCommand
         var budgets = options.IntList("--budgets");
         var (task, problems, kind, difficulty) = LoadProblems(options);
         var verifier = AnswerVerifiers.For(kind);
+        if (options.Has("--endpoint"))
+            return RunEndpoint(options, task, problems, kind, difficulty, mode, method, budgets, stdout, stderr, cancel);
         string modelDir = options.RequiredString("--model");
         var chat = StudentChat.Load(modelDir);
         using var model = Checkpoint.Load(modelDir);
@@ -74,6 +84,49 @@ public sealed class EvalCommand : CliCommand
         foreach (var m in summary.Methods)
             foreach (var row in m.PerBudget)
                 stderr.WriteLine($"  {m.Method} b={row.Budget?.ToString() ?? "-",-5} accuracy {row.Accuracy:P1}  mean L {row.MeanThinkingTokens:F1}  |L-b|/b {row.MeanAbsRelDev:F3}  over {row.OverBudgetRate:P0}  n={row.N}");
+        stdout.WriteLine(Path.GetFullPath(files.Summary));
+        return 0;
+    }
+
+    /// <summary>The same evaluation against an OpenAI-compatible endpoint (greedy: temperature 0).</summary>
+    static int RunEndpoint(ParsedOptions o, string task, IReadOnlyList<Problem> problems, AnswerKind kind, IReadOnlyDictionary<string, string>? difficulty,
+        EvalMode mode, string method, int[] budgets, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var verifier = AnswerVerifiers.For(kind);
+        using var endpoint = EndpointCli.Create(o);
+        var student = o.String("--tokenizer") is { } dir ? Text.HfTokenizer.Load(dir) : null;
+        var asker = new Serving.BudgetedEndpoint(endpoint, student);
+        var jobs = (mode == EvalMode.None ? new int?[] { null } : budgets.Select(b => (int?)b))
+            .SelectMany(b => problems.Select(p => (Budget: b, Problem: p))).ToList();
+        var samples = new System.Collections.Concurrent.ConcurrentBag<EvalSample>();
+        var progress = Training.ProgressBar.ForStderr("eval", jobs.Count);
+        int done = 0;
+        var clock = Stopwatch.StartNew();
+        int maxTokens = o.Int("--max-new-tokens");
+        EndpointCli.RunAll(jobs, o.Int("--concurrency"), cancel, async (job, ct) =>
+        {
+            var messages = new[] { Text.ChatMessage.User(job.Problem.Question) };
+            var settings = new Serving.ChatRequestSettings { Temperature = 0, MaxTokens = maxTokens };
+            var reply = job.Budget is { } b
+                ? (await asker.AskAsync(messages, b, mode == EvalMode.Truncate ? Serving.BudgetDelivery.FieldForced : Serving.BudgetDelivery.Prompt, settings, ct))[0]
+                : (await asker.AskAsync(messages, 0, Serving.BudgetDelivery.Field, settings with { }, ct))[0];
+            var verdict = verifier.Check(reply.Choice.Content, job.Problem.Answer);
+            samples.Add(new EvalSample(method, job.Budget, job.Problem.Id, verdict.Correct, Math.Max(0, reply.ThinkingTokens), reply.Choice.ThinkingClosed,
+                student?.CountTokens(reply.Choice.Content) ?? 0, verdict.Extracted, reply.Choice.FinishReason == "length")
+            {
+                Output = reply.Choice.Reasoning.Length > 0 ? $"<think>{reply.Choice.Reasoning}</think>{reply.Choice.Content}" : reply.Choice.Content,
+            });
+            progress.Report(Interlocked.Increment(ref done), "");
+        }, () => "Re-run the same command to evaluate again.");
+        var ordered = samples.OrderBy(s => s.Budget).ThenBy(s => s.ProblemId, StringComparer.Ordinal).ToList();
+        string outDir = o.RequiredString("--out");
+        Directory.CreateDirectory(outDir);
+        string samplesPath = Path.Combine(outDir, EvalSamplesFile.FileName);
+        if (File.Exists(samplesPath)) File.Delete(samplesPath);
+        EvalSamplesFile.Append(samplesPath, ordered);
+        var summary = EvalSummary.FromSamples(task, mode == EvalMode.None ? [] : budgets, clock.Elapsed.TotalSeconds, ordered, difficulty);
+        var files = EvalReport.Write(outDir, summary, ordered);
+        stderr.WriteLine($"bard eval: {EndpointCli.Cost(endpoint)}");
         stdout.WriteLine(Path.GetFullPath(files.Summary));
         return 0;
     }

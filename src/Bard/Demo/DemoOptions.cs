@@ -28,12 +28,12 @@ public sealed record DemoOptions
     /// <summary>Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).</summary>
     public SftConfig Agnostic { get; init; } = new() { MaxSteps = 250, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
     /// <summary>Phase 1: budget SFT on the compressed samples, continuing from the agnostic model.</summary>
-    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 250, LearningRate = 1e-3, WarmupSteps = 20, BatchSize = 32, MaxSeqLen = 512, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
+    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 600, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Bf16, EvalEvery = 0 };
     /// <summary>Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination).</summary>
     public RlConfig Rl { get; init; } = new()
     {
-        GroupSize = 8, PromptsPerStep = 8, MaxSteps = 40, LearningRate = 5e-5, Temperature = 1.0,
-        BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], MaxCompletionTokens = 320,
+        GroupSize = 8, PromptsPerStep = 8, MaxSteps = 20, LearningRate = 5e-5, Temperature = 1.0,
+        BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32], MaxCompletionTokens = 96,
         EvalEvery = 0,
     };
     /// <summary>CPU threads for torch (0: all cores). Default 0.</summary>
@@ -52,7 +52,7 @@ public sealed record DemoOptions
         Preset = "micro",
         Agnostic = Default.Agnostic with { MaxSteps = 60, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 5 },
         BudgetSft = Default.BudgetSft with { MaxSteps = 40, BatchSize = 8, WarmupSteps = 5 },
-        Rl = Default.Rl with { MaxSteps = 3, PromptsPerStep = 4, GroupSize = 4, Budgets = [4, 8, 16, 32, 64], MaxCompletionTokens = 160 },
+        Rl = Default.Rl with { MaxSteps = 3, PromptsPerStep = 4, GroupSize = 4, Budgets = [4, 8, 16], MaxCompletionTokens = 48 },
     };
 
     public DemoOptions Validate()
