@@ -49,7 +49,7 @@ public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
         catch (Exception e)
         {
             // TorchSharp throws (NotSupportedException, TypeInitializationException, …) when no CUDA libtorch loads.
-            error = e.Message;
+            error = e.Message.Trim();
             return false;
         }
         if (!cuda.is_available())

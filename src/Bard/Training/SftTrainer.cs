@@ -122,7 +122,7 @@ public sealed class SftTrainer
                 run.OnStep?.Invoke(m);
                 run.Progress?.Report(step, $"loss {loss:F4} | {m.TokensPerSecond:N0} tok/s" + (m.ValidationLoss is { } v ? $" | val {v:F4}" : ""));
 
-                if (config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
+                if (run.SaveCheckpoints && config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
                 {
                     SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
                     lastSaved = step;
@@ -132,9 +132,10 @@ public sealed class SftTrainer
         catch (OperationCanceledException)
         {
             // Keep what the run has done: a checkpoint at the last completed step.
-            if (step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+            if (run.SaveCheckpoints && step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
             throw;
         }
+        if (!run.SaveCheckpoints) return results;
         SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
         RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
         {
