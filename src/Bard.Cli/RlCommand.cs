@@ -46,7 +46,7 @@ public sealed class RlCommand : CliCommand
         // The update scores prompts × group rows of prompt + completion tokens, in float32, with a reference copy when β > 0.
         int longestPrompt = problems.Max(p => env.Prompt(p, config.MaxBudget).Length);
         var memory = MemoryEstimate.ForTraining(ModelConfig.Load(Path.Combine(init, "config.json")), Precision.Fp32,
-            (long)config.PromptsPerStep * config.GroupSize, longestPrompt + config.MaxCompletionTokens, gradientCheckpointing: false,
+            (long)config.PromptsPerStep * config.GroupSize, longestPrompt + config.MaxCompletionTokens, config.GradientCheckpointing,
             frozenCopies: config.Beta > 0 ? 1 : 0);
         stderr.WriteLine($"bard rl: on {deviceSpec}, estimated memory: {memory}");
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());

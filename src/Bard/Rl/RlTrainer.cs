@@ -151,11 +151,25 @@ public sealed class RlTrainer
                     {
                         using var innerScope = NewDisposeScope();
                         optimizer.ZeroGrad();
-                        var (newLogp, mask) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
                         // Empty completions (stop at once) were given a pad token to score: mask it out.
                         var lengths = tensor(completions.Select(c => (float)Math.Min(1, c.Tokens.Length)).ToArray(), device: device).unsqueeze(1);
-                        var result = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
-                        result.Loss.backward();
+                        PolicyLossResult result;
+                        if (config.GradientCheckpointing)
+                        {
+                            PolicyLossResult? checkpointed = null;
+                            CompletionLogProbs.BackwardWithRecompute(policy, prompts, completionIds, config.Temperature, (newLogp, mask) =>
+                            {
+                                checkpointed = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                                return checkpointed.Loss;
+                            });
+                            result = checkpointed!;
+                        }
+                        else
+                        {
+                            var (newLogp, mask) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
+                            result = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                            result.Loss.backward();
+                        }
                         gradNorm = SftTrainer.ClipGradients(named.Select(p => p.Item2), config.GradClip);
                         if (!double.IsFinite(gradNorm) || !double.IsFinite(result.PolicyLoss))
                             throw new BardException($"RL step {step + 1}: the loss or the gradient norm is not finite; stopping. Lower the learning rate."
