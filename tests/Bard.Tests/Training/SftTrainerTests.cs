@@ -180,14 +180,16 @@ public class SftTrainerTests
         Assert.Matches(@"step \d+: the loss is", e.Message);
     }
 
-    [Fact]
-    public void Train_LiveTensorCountFlatAcrossSteps()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Train_LiveTensorCountFlatAcrossSteps(bool gradientCheckpointing)
     {
         using var model = Model();
         using var tmp = new TempDir();
         var stats = TorchSharp.DisposeScopeManager.Statistics;
         var live = new List<long>();
-        new SftTrainer(Base with { MaxSteps = 8 }).Train(model, Data(200, 8), null, Run(tmp, onStep: _ => live.Add(stats.ThreadTotalLiveCount)));
+        new SftTrainer(Base with { MaxSteps = 8, GradientCheckpointing = gradientCheckpointing }).Train(model, Data(200, 8), null, Run(tmp, onStep: _ => live.Add(stats.ThreadTotalLiveCount)));
         Assert.True(live.Skip(2).All(c => c == live[2]), $"live tensors per step: {string.Join(",", live)}");
     }
 
