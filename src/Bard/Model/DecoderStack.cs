@@ -91,11 +91,14 @@ public sealed class DecoderStack : nn.Module
             var x = inputs[i].detach().requires_grad_(true);
             var y = Layers[i].Forward(x, cos, sin, mask, null);
             y.backward([grad]);
-            grad = x.grad!.detach().MoveToOuterDisposeScope();
+            var below = x.grad!.detach().MoveToOuterDisposeScope();
+            grad.Dispose();
+            grad = below;
             inputs[i + 1].Dispose(); // no longer needed: free it now, not at the end of the step
         }
         using (var embedScope = NewDisposeScope())
             Embeddings.forward(ids).backward([grad]);
+        grad.Dispose();
         return loss.MoveToOuterDisposeScope();
     }
 

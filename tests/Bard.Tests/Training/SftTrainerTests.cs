@@ -92,7 +92,7 @@ public class SftTrainerTests
     }
 
     [CudaFact]
-    public void Train_OnCuda_Bf16StepMatchesCpuLoss()
+    public void Train_OnCuda_CheckpointedStepMatchesCpuLoss()
     {
         var device = DeviceSpec.Parse("cuda").Resolve();
         using var cpuModel = Model();
