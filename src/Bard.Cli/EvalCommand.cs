@@ -43,6 +43,7 @@ public sealed class EvalCommand : CliCommand
         new("--max-new-tokens", "Cap on generated tokens per answer (per budget: 2·b + 64, at most this).") { Default = "1024", ValueName = "N" },
         new("--answer-allowance", "truncate: tokens allowed after the forced </think>.") { Default = "16", ValueName = "N" },
         new("--batch-size", "Prompts generated together.") { Default = "128", ValueName = "N" },
+        ModelOptions.Device,
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -56,13 +57,14 @@ public sealed class EvalCommand : CliCommand
         };
         string method = options.String("--method") ?? mode switch { EvalMode.Budget => EvalMethods.Bard, EvalMode.Truncate => EvalMethods.Truncation, _ => EvalMethods.Agnostic };
         var budgets = options.IntList("--budgets");
+        var device = ModelOptions.ResolveDevice(options);
         var (task, problems, kind, difficulty) = LoadProblems(options);
         var verifier = AnswerVerifiers.For(kind);
         if (options.Has("--endpoint"))
             return RunEndpoint(options, task, problems, kind, difficulty, mode, method, budgets, stdout, stderr, cancel);
         string modelDir = options.RequiredString("--model");
         var chat = StudentChat.Load(modelDir);
-        using var model = Checkpoint.Load(modelDir);
+        using var model = Checkpoint.Load(modelDir, device: device);
         var run = new EvalRunOptions
         {
             Method = method, Mode = mode, Budgets = budgets,

@@ -19,6 +19,7 @@ public sealed class GenerateCommand : CliCommand
         new("--seed", "Random seed for sampling.") { Default = "0", ValueName = "S" },
         new("--stop-ids", "Comma-separated ids that end generation; default: the model's eos_token_id, 'none' for no stop.") { ValueName = "IDS" },
         ModelOptions.DType,
+        ModelOptions.Device,
         new("--json", "Print {\"ids\":[...]} instead of plain comma-separated ids.") { IsFlag = true },
     ];
 

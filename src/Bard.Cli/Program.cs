@@ -20,6 +20,7 @@ public static class Program
         new EvalCommand(),
         new ScoreCommand(),
         new GenerateCommand(),
+        new BenchCommand(),
         new TokenizeCommand(),
         new CheckAnswerCommand(),
         new ServeCommand(),

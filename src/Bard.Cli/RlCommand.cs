@@ -24,6 +24,7 @@ public sealed class RlCommand : CliCommand
         new("--answer-kind", "How answers are checked: math, choice or task (default: task for embedded problems, math otherwise).") { ValueName = "KIND" },
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
         new("--skip-bad", "Skip and count bad lines of the prompts file.") { IsFlag = true },
+        ModelOptions.Device,
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -33,17 +34,26 @@ public sealed class RlCommand : CliCommand
         if (options.Has("--lr")) config = config with { LearningRate = options.Double("--lr") };
         if (options.Has("--seed")) config = config with { Seed = options.Long("--seed") };
         config.Validate();
+        var deviceSpec = ModelOptions.DeviceOf(options);
+        var device = deviceSpec.Resolve();
         var problems = DataCli.Read(options.RequiredString("--prompts"), ProblemFormat.Instance, options, stderr);
         if (problems.Count == 0) throw new BardException($"{options.RequiredString("--prompts")}: no problems.");
         var kind = AnswerKindOption(options.String("--answer-kind"), problems);
         var verifier = AnswerVerifiers.For(kind);
         string init = options.RequiredString("--init");
         var chat = StudentChat.Load(init);
-        using var policy = Checkpoint.Load(init);
+        var env = new ChatEnvironment(chat, (problem, answer) => verifier.Check(answer, problem.Answer).Correct);
+        // The update scores prompts × group rows of prompt + completion tokens, in float32, with a reference copy when β > 0.
+        int longestPrompt = problems.Max(p => env.Prompt(p, config.MaxBudget).Length);
+        var memory = MemoryEstimate.ForTraining(ModelConfig.Load(Path.Combine(init, "config.json")), Precision.Fp32,
+            (long)config.PromptsPerStep * config.GroupSize, longestPrompt + config.MaxCompletionTokens, config.GradientCheckpointing,
+            frozenCopies: config.Beta > 0 ? 1 : 0);
+        stderr.WriteLine($"bard rl: on {deviceSpec}, estimated memory: {memory}");
+        memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
+        using var policy = Checkpoint.Load(init, device: device);
         string outDir = options.RequiredString("--out");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson());
-        var env = new ChatEnvironment(chat, (problem, answer) => verifier.Check(answer, problem.Answer).Correct);
         var metrics = new RlTrainer(config).Train(policy, problems, env, new RlRun
         {
             OutDir = outDir,

@@ -13,6 +13,7 @@ public sealed class ScoreCommand : CliCommand
         ModelOptions.Model,
         new("--ids", "Comma-separated token ids, at least two.") { Required = true, ValueName = "IDS" },
         ModelOptions.DType,
+        ModelOptions.Device,
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -25,8 +26,8 @@ public sealed class ScoreCommand : CliCommand
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
-            logprobs = model.TokenLogProbs(input).to(ScalarType.Float32).data<float>().ToArray();
+            var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length], device: model.Device);
+            logprobs = model.TokenLogProbs(input).to(ScalarType.Float32).cpu().data<float>().ToArray();
         }
         stdout.WriteLine(JsonSerializer.Serialize(new { token_logprobs = logprobs }));
         return 0;

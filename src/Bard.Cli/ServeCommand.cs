@@ -12,6 +12,7 @@ public sealed class ServeCommand : CliCommand
     [
         ModelOptions.Model,
         ModelOptions.DType,
+        ModelOptions.Device,
         new("--host", "Address to bind (loopback by default).") { Default = "127.0.0.1", ValueName = "ADDR" },
         new("--port", "TCP port (0 = any free port).") { Default = "8000", ValueName = "PORT" },
         new("--api-key", "Require 'Authorization: Bearer KEY' (prefer --api-key-env: a command line is visible to other users).") { ValueName = "KEY" },

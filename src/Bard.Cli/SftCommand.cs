@@ -2,6 +2,7 @@ using Bard.Data;
 using Bard.Model;
 using Bard.Text;
 using Bard.Training;
+using TorchSharp;
 
 namespace Bard.Cli;
 
@@ -26,12 +27,16 @@ public sealed class SftCommand : CliCommand
         new("--precision", "fp32 or bf16 (bf16 compute, fp32 master weights).") { ValueName = "P" },
         new("--seed", "Seed of data order and initialisation.") { ValueName = "S" },
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
+        new("--gradient-checkpointing", "Recompute each decoder layer's activations in the backward pass (less memory, ~1 more forward per step).") { IsFlag = true },
         new("--skip-bad", "Skip and count bad data lines instead of stopping at the first.") { IsFlag = true },
+        ModelOptions.Device,
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var config = Resolve(options);
+        var deviceSpec = ModelOptions.DeviceOf(options);
+        var device = deviceSpec.Resolve(); // fail before reading data or weights
         string outDir = options.RequiredString("--out");
         string? init = options.String("--init");
         string? modelConfig = options.String("--model-config");
@@ -58,7 +63,11 @@ public sealed class SftCommand : CliCommand
         }
         stderr.WriteLine($"bard sft: {train.Count} training sequences ({kind}), {train.Sum(s => s.Length):N0} tokens{(val is null ? "" : $", {val.Count} validation")}");
 
-        using var model = init is not null ? Checkpoint.Load(init) : FreshModel(modelConfig!, chat, config.Seed);
+        var shape = init is not null ? ModelConfig.Load(Path.Combine(init, "config.json")) : FreshConfig(modelConfig!, chat);
+        var memory = MemoryEstimate.ForTraining(shape, config.Precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
+        stderr.WriteLine($"bard sft: {shape.ParameterCount:N0} parameters on {deviceSpec}, estimated memory at batch {config.BatchSize} × {config.MaxSeqLen} tokens: {memory}");
+        memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
+        using var model = init is not null ? Checkpoint.Load(init, device: device) : FreshModel(shape, config.Seed, device);
         Directory.CreateDirectory(outDir);
         ConfigJson.Save(config, Path.Combine(outDir, "config.json"));
         var trainer = new SftTrainer(config);
@@ -82,13 +91,14 @@ public sealed class SftCommand : CliCommand
         if (o.Has("--lr")) c = c with { LearningRate = o.Double("--lr") };
         if (o.Has("--batch-size")) c = c with { BatchSize = o.Int("--batch-size") };
         if (o.Has("--seed")) c = c with { Seed = o.Long("--seed") };
+        if (o.Flag("--gradient-checkpointing")) c = c with { GradientCheckpointing = true };
         if (o.String("--precision") is { } p)
             c = c with { Precision = p switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => throw new UsageException($"--precision must be fp32 or bf16, got '{p}'.") } };
         c.Validate();
         return c;
     }
 
-    static CausalLM FreshModel(string modelConfig, StudentChat chat, long seed)
+    static ModelConfig FreshConfig(string modelConfig, StudentChat chat)
     {
         var config = File.Exists(modelConfig)
             ? ModelConfig.Load(modelConfig)
@@ -97,8 +107,15 @@ public sealed class SftCommand : CliCommand
                 : throw new UsageException($"--model-config: '{modelConfig}' is neither a file nor a preset ({string.Join(", ", ModelPresets.Names.Keys)}).");
         if (config.VocabSize < chat.Tokenizer.VocabSize)
             throw new BardException($"the model's vocab_size {config.VocabSize} is smaller than the tokenizer's {chat.Tokenizer.VocabSize}.");
+        return config;
+    }
+
+    /// <summary>A fresh model, initialised on the CPU (the same weights for a seed on every device), then moved to <paramref name="device"/>.</summary>
+    static CausalLM FreshModel(ModelConfig config, long seed, torch.Device device)
+    {
         var model = new CausalLM(config);
         ModelInit.Initialize(model, seed);
+        model.to(device);
         return model;
     }
 }

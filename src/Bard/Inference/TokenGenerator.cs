@@ -70,6 +70,9 @@ public sealed class TokenGenerator(CausalLM model)
                 var hidden = model.Hidden(input, mask, cache: cache);
                 var logits = model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)); // [B, V]
                 var chosen = sampler.Next(logits);
+                // The one host-device transfer of a decode step: B int64 ids, read back for stop tokens, budget
+                // forcing and onStep. Everything else (cache, mask, rope, the next input) stays on the device;
+                // unless a token was forced, the next step's input is `chosen` itself, never re-uploaded.
                 var ids = chosen.to(ScalarType.Int64).cpu().data<long>().ToArray();
 
                 var reported = new int[batch];

@@ -76,7 +76,29 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
         KvCache? cache = null, IList<Tensor>? hiddenStates = null, Tensor? attentionBias = null)
     {
         using var scope = NewDisposeScope();
-        long past = cache?.Length ?? 0, t = ids.shape[1];
+        var (positions, mask) = PositionsAndMask(ids, attentionMask, positionIds, cache?.Length ?? 0, attentionBias);
+        return Body.Forward(ids, positions, mask, cache, hiddenStates).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Gradient checkpointing: accumulates into every parameter's <c>.grad</c> the gradient of
+    /// <paramref name="loss"/>(logits) and returns that loss (detached). Same inputs as <see cref="Forward"/>
+    /// (no cache). Only each decoder layer's input is kept from the forward pass; each layer's activations
+    /// are recomputed during a layer-by-layer backward (see <see cref="DecoderStack.BackwardWithRecompute"/>),
+    /// so activation memory is one layer's plus L × [B, T, d] instead of all L layers'.
+    /// </summary>
+    public Tensor BackwardWithRecompute(Tensor ids, Func<Tensor, Tensor> loss, Tensor? attentionMask = null,
+        Tensor? positionIds = null, Tensor? attentionBias = null)
+    {
+        using var scope = NewDisposeScope();
+        var (positions, mask) = PositionsAndMask(ids, attentionMask, positionIds, 0, attentionBias);
+        return Body.BackwardWithRecompute(ids, positions, mask, hidden => loss(Logits(hidden))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Position ids [B, T] and the additive mask (or null for plain causal attention) of a forward pass.</summary>
+    (Tensor Positions, Tensor? Mask) PositionsAndMask(Tensor ids, Tensor? attentionMask, Tensor? positionIds, long past, Tensor? attentionBias)
+    {
+        long t = ids.shape[1];
         if (attentionMask is not null && attentionMask.shape[1] != past + t)
             throw new ArgumentException($"attention mask covers {attentionMask.shape[1]} positions, expected cache length {past} + {t} new.");
         positionIds ??= attentionMask is not null
@@ -84,7 +106,7 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
             : arange(past, past + t, dtype: ScalarType.Int64, device: ids.device).unsqueeze(0).expand(ids.shape[0], t);
         Tensor? mask = attentionBias
             ?? (attentionMask is null && (past == 0 || t == 1) ? null : AdditiveMask(attentionMask, ids.shape[0], past, t, DType, ids.device));
-        return Body.Forward(ids, positionIds, mask, cache, hiddenStates).MoveToOuterDisposeScope();
+        return (positionIds, mask);
     }
 
     /// <summary>Output projection: hidden [.., d] → logits [.., V].</summary>

@@ -53,6 +53,55 @@ public sealed class DecoderStack : nn.Module
         return result;
     }
 
+    /// <summary>
+    /// Forward and backward with activation recomputation (gradient checkpointing, as transformers'
+    /// <c>gradient_checkpointing_enable()</c> does per decoder layer). TorchSharp has no
+    /// <c>torch.utils.checkpoint</c>, so the backward pass is run by hand:
+    /// 1. forward without a graph, keeping only each layer's input [B, T, d];
+    /// 2. <paramref name="head"/>(norm(x_L)) with a graph, backward → d loss / d x_L;
+    /// 3. for each layer from the last: recompute it from its saved input with a graph, backward with the
+    ///    incoming gradient (parameter gradients accumulate in <c>.grad</c>), pass d/d input down;
+    /// 4. the embeddings, backward with the gradient of x_0.
+    /// Gradients equal those of <c>head(Forward(..)).backward()</c> (the same operations in the same order).
+    /// Returns the detached loss.
+    /// </summary>
+    public Tensor BackwardWithRecompute(Tensor ids, Tensor positionIds, Tensor? mask, Func<Tensor, Tensor> head)
+    {
+        using var scope = NewDisposeScope();
+        var inputs = new Tensor[Layers.Count + 1];
+        Tensor cos, sin;
+        using (no_grad())
+        {
+            inputs[0] = Embeddings.forward(ids);
+            (cos, sin) = rotary.Angles(positionIds, inputs[0].dtype);
+            for (int i = 0; i < Layers.Count; i++) inputs[i + 1] = Layers[i].Forward(inputs[i], cos, sin, mask, null);
+        }
+        Tensor loss, grad;
+        using (var headScope = NewDisposeScope())
+        {
+            var last = inputs[^1].detach().requires_grad_(true);
+            var l = head(Norm.forward(last));
+            l.backward();
+            loss = l.detach().MoveToOuterDisposeScope();
+            grad = last.grad!.detach().MoveToOuterDisposeScope();
+        }
+        for (int i = Layers.Count - 1; i >= 0; i--)
+        {
+            using var layerScope = NewDisposeScope();
+            var x = inputs[i].detach().requires_grad_(true);
+            var y = Layers[i].Forward(x, cos, sin, mask, null);
+            y.backward([grad]);
+            var below = x.grad!.detach().MoveToOuterDisposeScope();
+            grad.Dispose();
+            grad = below;
+            inputs[i + 1].Dispose(); // no longer needed: free it now, not at the end of the step
+        }
+        using (var embedScope = NewDisposeScope())
+            Embeddings.forward(ids).backward([grad]);
+        grad.Dispose();
+        return loss.MoveToOuterDisposeScope();
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) rotary.Dispose();

@@ -10,7 +10,7 @@ namespace Bard.Model;
 /// </summary>
 public sealed class RotaryEmbedding : IDisposable
 {
-    readonly Tensor invFreq; // [D/2], float32, long-lived
+    Tensor invFreq; // [D/2], float32, long-lived; moved once to the device of the positions it first meets there
 
     public RotaryEmbedding(ModelConfig config)
     {
@@ -42,8 +42,15 @@ public sealed class RotaryEmbedding : IDisposable
     public (Tensor Cos, Tensor Sin) Angles(Tensor positionIds, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var inv = invFreq.device == positionIds.device ? invFreq : invFreq.to(positionIds.device);
-        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * inv; // [B, T, D/2]
+        if (invFreq.device_type != positionIds.device_type || invFreq.device_index != positionIds.device_index)
+        {
+            // The model moved (to(cuda)): move the table once and keep it there, so no forward pass
+            // (every decode step) copies it from the host again.
+            var moved = invFreq.to(positionIds.device).DetachFromDisposeScope();
+            invFreq.Dispose();
+            invFreq = moved;
+        }
+        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * invFreq; // [B, T, D/2]
         var emb = cat([freqs, freqs], -1);                                 // [B, T, D]
         return (emb.cos().to(dtype).MoveToOuterDisposeScope(), emb.sin().to(dtype).MoveToOuterDisposeScope());
     }

@@ -19,6 +19,34 @@ public static class CompletionLogProbs
     public static (Tensor LogProbs, Tensor Mask) Compute(CausalLM model, IReadOnlyList<int[]> prompts,
         IReadOnlyList<int[]> completions, double temperature = 1.0)
     {
+        using var scope = NewDisposeScope();
+        var (ids, mask, read) = Inputs(model, prompts, completions, temperature);
+        var (logp, m) = read(model.Forward(ids, mask));
+        return (logp.MoveToOuterDisposeScope(), m.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Gradient checkpointing for the policy update: accumulates into the parameters' <c>.grad</c> the gradient of
+    /// <paramref name="loss"/>(log-probs, mask) — the same log-probs and mask as <see cref="Compute"/> — recomputing
+    /// each decoder layer's activations in the backward pass (<see cref="CausalLM.BackwardWithRecompute"/>).
+    /// Returns the loss, detached.
+    /// </summary>
+    public static Tensor BackwardWithRecompute(CausalLM model, IReadOnlyList<int[]> prompts, IReadOnlyList<int[]> completions,
+        double temperature, Func<Tensor, Tensor, Tensor> loss)
+    {
+        using var scope = NewDisposeScope();
+        var (ids, mask, read) = Inputs(model, prompts, completions, temperature);
+        return model.BackwardWithRecompute(ids, logits =>
+        {
+            var (logp, m) = read(logits);
+            return loss(logp, m);
+        }, mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The padded ids and mask [B, L] on the model's device, and the read-out from logits [B, L, V] to (log-probs, mask) [B, Tc].</summary>
+    static (Tensor Ids, Tensor Mask, Func<Tensor, (Tensor, Tensor)> Read) Inputs(CausalLM model, IReadOnlyList<int[]> prompts,
+        IReadOnlyList<int[]> completions, double temperature)
+    {
         if (prompts.Count != completions.Count) throw new ArgumentException("one completion per prompt.");
         if (temperature <= 0) throw new ArgumentException("temperature must be positive; greedy completions are scored at temperature 1.");
         int b = prompts.Count;
@@ -43,15 +71,17 @@ public static class CompletionLogProbs
                 keep[i * tc + j] = 1;
             }
         }
-        using var scope = NewDisposeScope();
         var device = model.Device;
-        var logits = model.Forward(tensor(ids, [b, len], device: device), tensor(mask, [b, len], device: device)); // [B, L, V]
-        long v = logits.shape[2];
-        var index = tensor(pos, [b, tc], device: device).unsqueeze(-1).expand(b, tc, v);
-        var selected = logits.gather(1, index).to(ScalarType.Float32);               // [B, Tc, V]
-        if (temperature != 1.0) selected = selected / temperature;
-        var logp = selected.log_softmax(-1).gather(-1, tensor(tok, [b, tc], device: device).unsqueeze(-1)).squeeze(-1);
-        var m = tensor(keep, [b, tc], device: device);
-        return ((logp * m).MoveToOuterDisposeScope(), m.MoveToOuterDisposeScope());
+        (Tensor, Tensor) Read(Tensor logits) // [B, L, V]
+        {
+            long v = logits.shape[2];
+            var index = tensor(pos, [b, tc], device: device).unsqueeze(-1).expand(b, tc, v);
+            var selected = logits.gather(1, index).to(ScalarType.Float32);               // [B, Tc, V]
+            if (temperature != 1.0) selected = selected / temperature;
+            var logp = selected.log_softmax(-1).gather(-1, tensor(tok, [b, tc], device: device).unsqueeze(-1)).squeeze(-1);
+            var m = tensor(keep, [b, tc], device: device);
+            return (logp * m, m);
+        }
+        return (tensor(ids, [b, len], device: device), tensor(mask, [b, len], device: device), Read);
     }
 }

@@ -63,6 +63,8 @@ public sealed record RlConfig
     public int EvalEvery { get; init; } = 20;
     /// <summary>Leave groups whose rewards have zero std out of the loss (they carry no gradient, but dilute a token-level mean). DAPO's dynamic sampling without the re-drawing; see <see cref="BatchAdvantages.InLoss"/>. Default false.</summary>
     public bool DropZeroStdGroups { get; init; }
+    /// <summary>Gradient checkpointing in the policy update: recompute each decoder layer's activations in the backward pass (less memory, same gradients). Default false.</summary>
+    public bool GradientCheckpointing { get; init; }
 
     /// <summary>Reads a config from JSON text (snake_case names, string enums), then validates it. <paramref name="source"/> names the text in errors.</summary>
     public static RlConfig FromJson(string json, string source = "RL config")

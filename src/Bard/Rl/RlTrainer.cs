@@ -3,6 +3,7 @@ using Bard.Data;
 using Bard.Inference;
 using Bard.Model;
 using Bard.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bard.Rl;
@@ -142,18 +143,33 @@ public sealed class RlTrainer
                     }
                     referenceSeconds = refClock.Elapsed.TotalSeconds;
                     var updateClock = Stopwatch.StartNew();
-                    var advantages = tensor(adv.Advantages.Select(a => (float)a).ToArray());
-                    var rowMask = tensor(inLoss.Select(x => x ? 1f : 0f).ToArray()).unsqueeze(1);
+                    var device = policy.Device;
+                    var advantages = tensor(adv.Advantages.Select(a => (float)a).ToArray(), device: device);
+                    var rowMask = tensor(inLoss.Select(x => x ? 1f : 0f).ToArray(), device: device).unsqueeze(1);
                     policy.train();
                     for (int inner = 0; inner < config.InnerSteps; inner++)
                     {
                         using var innerScope = NewDisposeScope();
                         optimizer.ZeroGrad();
-                        var (newLogp, mask) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
                         // Empty completions (stop at once) were given a pad token to score: mask it out.
-                        var lengths = tensor(completions.Select(c => (float)Math.Min(1, c.Tokens.Length)).ToArray()).unsqueeze(1);
-                        var result = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
-                        result.Loss.backward();
+                        var lengths = tensor(completions.Select(c => (float)Math.Min(1, c.Tokens.Length)).ToArray(), device: device).unsqueeze(1);
+                        PolicyLossResult result;
+                        if (config.GradientCheckpointing)
+                        {
+                            PolicyLossResult? checkpointed = null;
+                            CompletionLogProbs.BackwardWithRecompute(policy, prompts, completionIds, config.Temperature, (newLogp, mask) =>
+                            {
+                                checkpointed = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                                return checkpointed.Loss;
+                            });
+                            result = checkpointed!;
+                        }
+                        else
+                        {
+                            var (newLogp, mask) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
+                            result = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                            result.Loss.backward();
+                        }
                         gradNorm = SftTrainer.ClipGradients(named.Select(p => p.Item2), config.GradClip);
                         if (!double.IsFinite(gradNorm) || !double.IsFinite(result.PolicyLoss))
                             throw new BardException($"RL step {step + 1}: the loss or the gradient norm is not finite; stopping. Lower the learning rate."
@@ -218,6 +234,7 @@ public sealed class RlTrainer
     static CausalLM CopyOf(CausalLM model)
     {
         var copy = new CausalLM(model.Config);
+        copy.to(model.DType).to(model.Device);
         using (no_grad())
         {
             var source = model.state_dict();

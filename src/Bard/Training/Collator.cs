@@ -22,7 +22,8 @@ public static class Collator
 {
     public const long IgnoreIndex = -100;
 
-    public static CollatedBatch Collate(MicroBatch batch, IReadOnlyList<TrainingSequence> data, ScalarType maskDType, int padId = 0)
+    /// <summary>The tensors of <paramref name="batch"/>, on <paramref name="device"/> (default: the CPU); pass the model's device.</summary>
+    public static CollatedBatch Collate(MicroBatch batch, IReadOnlyList<TrainingSequence> data, ScalarType maskDType, int padId = 0, Device? device = null)
     {
         int b = batch.Rows.Count;
         int len = batch.Rows.Max(r => r.Sum(i => data[i].Length));
@@ -50,10 +51,11 @@ public static class Collator
             }
         }
         using var scope = NewDisposeScope();
-        var idsT = tensor(ids, [b, len]);
-        var labelsT = tensor(labels, [b, len]);
-        var posT = tensor(positions, [b, len]);
-        var seg = tensor(segment, [b, len]);
+        // Built on the host, copied once to the device: one transfer per array, none later in the step.
+        var idsT = tensor(ids, [b, len], device: device);
+        var labelsT = tensor(labels, [b, len], device: device);
+        var posT = tensor(positions, [b, len], device: device);
+        var seg = tensor(segment, [b, len], device: device);
         bool packed = batch.Rows.Any(r => r.Count > 1);
         Tensor? mask = null, bias = null;
         if (packed)
@@ -61,7 +63,7 @@ public static class Collator
             // allowed[b, q, k] = same non-padding sequence and k ≤ q. Padding queries see nothing (their
             // rows stay finite: see CausalLM.AdditiveMask) and are never scored.
             var same = seg.unsqueeze(2).eq(seg.unsqueeze(1)).logical_and(seg.unsqueeze(1).ne(0));
-            var causal = ones([len, len], dtype: ScalarType.Bool).tril();
+            var causal = ones([len, len], dtype: ScalarType.Bool, device: device).tril();
             bias = CausalLM.BiasFromAllowed(same.logical_and(causal).unsqueeze(1), maskDType).MoveToOuterDisposeScope();
         }
         // Padded rows are right-padded: under a causal mask no real token can see the padding after it, so

@@ -56,6 +56,12 @@ public sealed record SftConfig
     public int KeepLast { get; init; } = 2;
     /// <summary>Validation loss every M steps (0: only at the end), when validation data is given. Default 100.</summary>
     public int EvalEvery { get; init; } = 100;
+    /// <summary>
+    /// Gradient checkpointing: keep only each decoder layer's input in the forward pass and recompute the layer's
+    /// activations during the backward pass (about one more forward per step, far less activation memory;
+    /// see <see cref="MemoryEstimate"/>). Gradients are the same. Default false.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
     /// <summary>CPU threads for torch (0: libtorch's default). Default 0.</summary>
     public int Threads { get; init; }
 

@@ -15,4 +15,6 @@ public sealed record SftRun
     public Action<StepMetrics>? OnStep { get; init; }
     /// <summary>Also write TensorBoard event files. Default true.</summary>
     public bool TensorBoard { get; init; } = true;
+    /// <summary>Write checkpoints and final/. Default true; benchmarks turn it off (an 8B checkpoint is 32 GB).</summary>
+    public bool SaveCheckpoints { get; init; } = true;
 }

@@ -59,7 +59,7 @@ public sealed class SftTrainer
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
         using var computeOwned = config.Precision == Precision.Bf16 ? new CausalLM(model.Config) : null;
         var compute = computeOwned ?? model;
-        computeOwned?.to(ScalarType.BFloat16); // replaces its parameter tensors: list them after
+        computeOwned?.to(ScalarType.BFloat16).to(model.Device); // replaces its parameter tensors: list them after
         var computeParams = compute.named_parameters().Select(p => (Tensor)p.parameter).ToList();
         if (computeOwned is not null) CopyWeights(master, computeParams);
         compute.train();
@@ -92,10 +92,16 @@ public sealed class SftTrainer
                 foreach (var mb in batches)
                 {
                     using var scope = NewDisposeScope();
-                    using var batch = Collator.Collate(mb, train, maskDType, compute.Config.PadTokenId ?? 0);
-                    var sum = LossSum(compute, batch);
-                    (sum / Math.Max(targets, 1)).backward();
-                    loss += sum.item<float>() / Math.Max(targets, 1);
+                    using var batch = Collator.Collate(mb, train, maskDType, compute.Config.PadTokenId ?? 0, model.Device);
+                    if (config.GradientCheckpointing)
+                        loss += compute.BackwardWithRecompute(batch.Ids, logits => LossSum(logits, batch.Labels) / Math.Max(targets, 1),
+                            batch.AttentionMask, batch.PositionIds, batch.AttentionBias).item<float>();
+                    else
+                    {
+                        var sum = LossSum(compute, batch);
+                        (sum / Math.Max(targets, 1)).backward();
+                        loss += sum.item<float>() / Math.Max(targets, 1);
+                    }
                 }
                 if (computeOwned is not null) CopyGrads(computeParams, master);
                 double gradNorm = ClipGradients(master.Select(p => p.Item2), config.GradClip);
@@ -116,7 +122,7 @@ public sealed class SftTrainer
                 run.OnStep?.Invoke(m);
                 run.Progress?.Report(step, $"loss {loss:F4} | {m.TokensPerSecond:N0} tok/s" + (m.ValidationLoss is { } v ? $" | val {v:F4}" : ""));
 
-                if (config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
+                if (run.SaveCheckpoints && config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
                 {
                     SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
                     lastSaved = step;
@@ -126,9 +132,10 @@ public sealed class SftTrainer
         catch (OperationCanceledException)
         {
             // Keep what the run has done: a checkpoint at the last completed step.
-            if (step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+            if (run.SaveCheckpoints && step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
             throw;
         }
+        if (!run.SaveCheckpoints) return results;
         SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
         RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
         {
@@ -143,8 +150,15 @@ public sealed class SftTrainer
     {
         using var scope = NewDisposeScope();
         var logits = model.Forward(batch.Ids, batch.AttentionMask, batch.PositionIds, attentionBias: batch.AttentionBias);
+        return LossSum(logits, batch.Labels).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sum of the token losses (float32) of logits [B, T, V] against labels [B, T] (<see cref="Collator.IgnoreIndex"/> is not scored).</summary>
+    public static Tensor LossSum(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
         var flat = logits.view(-1, logits.shape[^1]).to(ScalarType.Float32);
-        return nn.functional.cross_entropy(flat, batch.Labels.view(-1), ignore_index: Collator.IgnoreIndex, reduction: nn.Reduction.Sum)
+        return nn.functional.cross_entropy(flat, labels.view(-1), ignore_index: Collator.IgnoreIndex, reduction: nn.Reduction.Sum)
             .MoveToOuterDisposeScope();
     }
 
@@ -159,7 +173,7 @@ public sealed class SftTrainer
         foreach (var mb in plan)
         {
             using var scope = NewDisposeScope();
-            using var batch = Collator.Collate(mb, data, maskDType, model.Config.PadTokenId ?? 0);
+            using var batch = Collator.Collate(mb, data, maskDType, model.Config.PadTokenId ?? 0, model.Device);
             sum += LossSum(model, batch).item<float>();
             count += mb.TargetCount(data);
         }

@@ -77,6 +77,20 @@ public class TokenGeneratorTests
         Assert.Contains("prompt 1", e.Message);
         Assert.Contains("4096", e.Message);
     }
+
+    [CudaFact]
+    public void Generate_OnCuda_GreedyEqualsCpuAndCacheStaysOnTheDevice()
+    {
+        using var onCpu = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"));
+        using var onCuda = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"), device: DeviceSpec.Parse("cuda").Resolve());
+        var options = new GenerationOptions { MaxNewTokens = 20 };
+        var cpu = new TokenGenerator(onCpu).Generate(AsPrompts(Prompts), options);
+        var cuda = new TokenGenerator(onCuda).Generate(AsPrompts(Prompts), options);
+        for (int i = 0; i < Prompts.Length; i++) Assert.Equal(cpu[i].Tokens, cuda[i].Tokens);
+        using var cache = onCuda.CreateCache(2, 8);
+        var (k, _) = cache.Write(0, TorchSharp.torch.zeros([2, onCuda.Config.NumKvHeads, 1, onCuda.Config.HeadDim], device: onCuda.Device), TorchSharp.torch.zeros([2, onCuda.Config.NumKvHeads, 1, onCuda.Config.HeadDim], device: onCuda.Device));
+        Assert.Equal(TorchSharp.DeviceType.CUDA, k.device_type);
+    }
 }
 
 public class TokenGeneratorLeakTests

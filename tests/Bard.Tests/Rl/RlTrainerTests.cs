@@ -63,6 +63,28 @@ public class RlTrainerTests
     }
 
     [Fact]
+    public void Train_GradientCheckpointing_SameMetricsAndWeightsAsWithout()
+    {
+        // β > 0 and two inner steps: the KL term and ratios ≠ 1 go through the recomputed backward too.
+        var config = Config(2) with { Beta = 0.05, InnerSteps = 2 };
+        using var plain = Policy();
+        using var checkpointed = Policy();
+        using var tmp1 = new TempDir();
+        using var tmp2 = new TempDir();
+        var a = new RlTrainer(config).Train(plain, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp1.Path, TensorBoard = false });
+        var b = new RlTrainer(config with { GradientCheckpointing = true }).Train(checkpointed, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp2.Path, TensorBoard = false });
+        for (int step = 0; step < 2; step++)
+            foreach (var key in new[] { "reward_mean", "policy_loss", "kl", "ratio_mean", "grad_norm" })
+                Assert.True(Math.Abs(a[step][key] - b[step][key]) < 1e-5, $"step {step + 1} {key}: {a[step][key]:G7} vs {b[step][key]:G7} with checkpointing");
+        var weights = checkpointed.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in plain.named_parameters())
+        {
+            double diff = (p - weights[name]).abs().max().item<float>();
+            Assert.True(diff < 1e-5, $"{name}: max |Δw| = {diff:E2}");
+        }
+    }
+
+    [Fact]
     public void Train_ResumeAfterTwoSteps_EqualsFourStepsInOneRun()
     {
         using var whole = Policy();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bard.Model;
 using Bard.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bard.Tests.Training;
@@ -51,6 +52,59 @@ public class SftTrainerTests
         foreach (var (name, p) in model.named_parameters())
             Assert.False(p.detach().equal(before[name]).all().item<bool>(), $"{name} did not change");
         foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void Train_GradientCheckpointing_SameLossesAndWeightsAsWithout()
+    {
+        var config = Base with { MaxSteps = 3 };
+        using var plain = Model();
+        using var checkpointed = Model();
+        using var tmp1 = new TempDir();
+        using var tmp2 = new TempDir();
+        var a = new SftTrainer(config).Train(plain, Data(64, 4), null, Run(tmp1));
+        var b = new SftTrainer(config with { GradientCheckpointing = true }).Train(checkpointed, Data(64, 4), null, Run(tmp2));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(Math.Abs(a[i].Loss - b[i].Loss) < 1e-5, $"step {i + 1}: loss {a[i].Loss:F7} vs {b[i].Loss:F7} with checkpointing");
+            Assert.True(Math.Abs(a[i].GradNorm - b[i].GradNorm) < 1e-4, $"step {i + 1}: grad norm {a[i].GradNorm:F7} vs {b[i].GradNorm:F7}");
+        }
+        var weights = checkpointed.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in plain.named_parameters())
+        {
+            double diff = (p - weights[name]).abs().max().item<float>();
+            Assert.True(diff < 1e-4, $"{name}: max |Δw| = {diff:E2}");
+        }
+    }
+
+    [Fact]
+    public void Train_OnResolvedCpuDevice_StepRunsThroughTheDeviceAgnosticPath()
+    {
+        // The path every device takes: DeviceSpec → model.to(device) → batches collated on the model's device.
+        var device = DeviceSpec.Parse("cpu").Resolve();
+        using var model = Model();
+        model.to(device);
+        using var tmp = new TempDir();
+        var metrics = new SftTrainer(Base with { MaxSteps = 1, Precision = Precision.Bf16 }).Train(model, Data(16, 1), null, Run(tmp));
+        Assert.Single(metrics);
+        Assert.True(double.IsFinite(metrics[0].Loss) && metrics[0].Loss > 0, $"loss {metrics[0].Loss}");
+        Assert.Equal(device.type, model.Device.type);
+    }
+
+    [CudaFact]
+    public void Train_OnCuda_CheckpointedStepMatchesCpuLoss()
+    {
+        var device = DeviceSpec.Parse("cuda").Resolve();
+        using var cpuModel = Model();
+        using var cudaModel = Model();
+        cudaModel.to(device);
+        using var tmp1 = new TempDir();
+        using var tmp2 = new TempDir();
+        var config = Base with { MaxSteps = 2, GradientCheckpointing = true };
+        var onCpu = new SftTrainer(config).Train(cpuModel, Data(32, 1), null, Run(tmp1));
+        var onCuda = new SftTrainer(config).Train(cudaModel, Data(32, 1), null, Run(tmp2));
+        Assert.Equal(DeviceType.CUDA, cudaModel.Device.type);
+        Assert.True(Math.Abs(onCpu[0].Loss - onCuda[0].Loss) < 1e-3, $"loss {onCpu[0].Loss:F5} (cpu) vs {onCuda[0].Loss:F5} (cuda)");
     }
 
     [Fact]
@@ -126,14 +180,16 @@ public class SftTrainerTests
         Assert.Matches(@"step \d+: the loss is", e.Message);
     }
 
-    [Fact]
-    public void Train_LiveTensorCountFlatAcrossSteps()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Train_LiveTensorCountFlatAcrossSteps(bool gradientCheckpointing)
     {
         using var model = Model();
         using var tmp = new TempDir();
         var stats = TorchSharp.DisposeScopeManager.Statistics;
         var live = new List<long>();
-        new SftTrainer(Base with { MaxSteps = 8 }).Train(model, Data(200, 8), null, Run(tmp, onStep: _ => live.Add(stats.ThreadTotalLiveCount)));
+        new SftTrainer(Base with { MaxSteps = 8, GradientCheckpointing = gradientCheckpointing }).Train(model, Data(200, 8), null, Run(tmp, onStep: _ => live.Add(stats.ThreadTotalLiveCount)));
         Assert.True(live.Skip(2).All(c => c == live[2]), $"live tensors per step: {string.Join(",", live)}");
     }
 
