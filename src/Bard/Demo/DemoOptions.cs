@@ -26,9 +26,9 @@ public sealed record DemoOptions
     /// <summary>Student shape (<see cref="Model.ModelPresets"/>). Default "small" (3.4M parameters).</summary>
     public string Preset { get; init; } = "small";
     /// <summary>Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).</summary>
-    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 250, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
+    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 400, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
     /// <summary>Phase 1: budget SFT on the compressed samples, continuing from the agnostic model.</summary>
-    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 600, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Bf16, EvalEvery = 0 };
+    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 1400, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Bf16, EvalEvery = 0 };
     /// <summary>Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination).</summary>
     public RlConfig Rl { get; init; } = new()
     {

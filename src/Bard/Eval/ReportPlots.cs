@@ -56,7 +56,7 @@ public static class ReportPlots
         }
         BudgetTicks(plt.Axes.Bottom, summary.Budgets);
         plt.Axes.SetLimitsY(0, 100);
-        Save(plt, path, Alignment.LowerRight);
+        Save(plt, path, Alignment.UpperLeft);
     }
 
     /// <summary>(b) Mean thinking tokens against budget per method, both axes log2, with the line y = x (L = b).</summary>
