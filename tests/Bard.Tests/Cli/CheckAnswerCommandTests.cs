@@ -5,13 +5,7 @@ namespace Bard.Tests.Cli;
 
 public class CheckAnswerCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     [Theory]
     [InlineData("math", "33", "<think>\\boxed{1}</think> so \\boxed{033}", "033", true)]

@@ -6,13 +6,7 @@ namespace Bard.Tests.Cli;
 /// <summary>The shared --device option of the model commands, and `bard bench`.</summary>
 public class DeviceOptionTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public void Generate_DeviceCpu_SameAsDefault()

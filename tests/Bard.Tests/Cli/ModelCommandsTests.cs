@@ -6,13 +6,7 @@ namespace Bard.Tests.Cli;
 
 public class ModelCommandsTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public void Score_FixtureRow_PrintsTransformersLogProbs()

@@ -7,13 +7,7 @@ namespace Bard.Tests.Cli;
 /// <summary>The training and evaluation commands end to end on a few embedded-task problems and a tiny student.</summary>
 public class TrainingCommandsTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     static void Ok(params string[] args)
     {
