@@ -109,9 +109,16 @@ public sealed class EvalCommand : CliCommand
         {
             var messages = new[] { Text.ChatMessage.User(job.Problem.Question) };
             var settings = new Serving.ChatRequestSettings { Temperature = 0, MaxTokens = maxTokens };
-            var reply = job.Budget is { } b
-                ? (await asker.AskAsync(messages, b, mode == EvalMode.Truncate ? Serving.BudgetDelivery.FieldForced : Serving.BudgetDelivery.Prompt, settings, ct))[0]
-                : (await asker.AskAsync(messages, 0, Serving.BudgetDelivery.Field, settings with { }, ct))[0];
+            Serving.BudgetedReply reply;
+            if (job.Budget is { } b)
+                reply = (await asker.AskAsync(messages, b, mode == EvalMode.Truncate ? Serving.BudgetDelivery.FieldForced : Serving.BudgetDelivery.Prompt, settings, ct))[0];
+            else
+            {
+                // No budget at all: a plain request.
+                var plain = await endpoint.CompleteAsync(messages, settings, ct);
+                var c = plain.Choices[0];
+                reply = new Serving.BudgetedReply(c, 0, student?.CountTokens(c.Reasoning) ?? plain.Usage.ReasoningTokens, plain.Usage);
+            }
             var verdict = verifier.Check(reply.Choice.Content, job.Problem.Answer);
             samples.Add(new EvalSample(method, job.Budget, job.Problem.Id, verdict.Correct, Math.Max(0, reply.ThinkingTokens), reply.Choice.ThinkingClosed,
                 student?.CountTokens(reply.Choice.Content) ?? 0, verdict.Extracted, reply.Choice.FinishReason == "length")
