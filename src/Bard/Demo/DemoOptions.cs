@@ -5,8 +5,8 @@ using Bard.Training;
 namespace Bard.Demo;
 
 /// <summary>
-/// What <c>bard demo</c> runs: the embedded task end to end, sized to finish in about 20 minutes on 2 CPU
-/// cores (<see cref="Default"/>) or about 3 (<see cref="Quick"/>). Immutable; every run writes the resolved
+/// What <c>bard demo</c> runs: the embedded task end to end, sized to finish within 20 minutes on 2 CPU
+/// cores (<see cref="Default"/>: 14.0 min measured) or about a minute (<see cref="Quick"/>). Immutable; every run writes the resolved
 /// options to OUT/demo.json.
 /// </summary>
 public sealed record DemoOptions
@@ -42,7 +42,7 @@ public sealed record DemoOptions
     /// <summary>The 20-minute run.</summary>
     public static DemoOptions Default { get; } = new();
 
-    /// <summary>About 3 minutes: a smaller student and far fewer steps. Shows the pipeline, not the science.</summary>
+    /// <summary>About a minute: a smaller student and far fewer steps. Shows the pipeline, not the science.</summary>
     public static DemoOptions Quick { get; } = new()
     {
         TrainProblems = 600,
