@@ -76,18 +76,23 @@ public sealed class EvalCommand : CliCommand
         var clock = Stopwatch.StartNew();
         var samples = LocalEvaluator.Run(model, chat, problems, (p, answer) => verifier.Check(answer, p.Answer).Correct, run,
             done => progress.Report(done, ""), cancel);
-        string outDir = options.RequiredString("--out");
-        Directory.CreateDirectory(outDir);
-        string samplesPath = Path.Combine(outDir, EvalSamplesFile.FileName);
-        if (File.Exists(samplesPath)) File.Delete(samplesPath);
-        EvalSamplesFile.Append(samplesPath, samples);
-        var summary = EvalSummary.FromSamples(task, mode == EvalMode.None ? [] : budgets, clock.Elapsed.TotalSeconds, samples, difficulty);
-        var files = EvalReport.Write(outDir, summary, samples);
+        var (summary, files) = WriteOutputs(options, task, mode, budgets, clock.Elapsed.TotalSeconds, samples, difficulty);
         foreach (var m in summary.Methods)
             foreach (var row in m.PerBudget)
                 stderr.WriteLine($"  {m.Method} b={row.Budget?.ToString() ?? "-",-5} accuracy {row.Accuracy:P1}  mean L {row.MeanThinkingTokens:F1}  |L-b|/b {row.MeanAbsRelDev:F3}  over {row.OverBudgetRate:P0}  n={row.N}");
         stdout.WriteLine(Path.GetFullPath(files.Summary));
         return 0;
+    }
+
+    /// <summary>samples.jsonl (replaced), summary.json, report.md and plots in --out.</summary>
+    static (EvalSummary Summary, EvalReportFiles Files) WriteOutputs(ParsedOptions o, string task, EvalMode mode, int[] budgets, double seconds,
+        IReadOnlyList<EvalSample> samples, IReadOnlyDictionary<string, string>? difficulty)
+    {
+        string outDir = o.RequiredString("--out");
+        Directory.CreateDirectory(outDir);
+        EvalSamplesFile.Replace(Path.Combine(outDir, EvalSamplesFile.FileName), samples);
+        var summary = EvalSummary.FromSamples(task, mode == EvalMode.None ? [] : budgets, seconds, samples, difficulty);
+        return (summary, EvalReport.Write(outDir, summary, samples));
     }
 
     /// <summary>The same evaluation against an OpenAI-compatible endpoint (greedy: temperature 0).</summary>
@@ -128,13 +133,7 @@ public sealed class EvalCommand : CliCommand
             progress.Report(Interlocked.Increment(ref done), "");
         }, () => "Re-run the same command to evaluate again.");
         var ordered = samples.OrderBy(s => s.Budget).ThenBy(s => s.ProblemId, StringComparer.Ordinal).ToList();
-        string outDir = o.RequiredString("--out");
-        Directory.CreateDirectory(outDir);
-        string samplesPath = Path.Combine(outDir, EvalSamplesFile.FileName);
-        if (File.Exists(samplesPath)) File.Delete(samplesPath);
-        EvalSamplesFile.Append(samplesPath, ordered);
-        var summary = EvalSummary.FromSamples(task, mode == EvalMode.None ? [] : budgets, clock.Elapsed.TotalSeconds, ordered, difficulty);
-        var files = EvalReport.Write(outDir, summary, ordered);
+        var (_, files) = WriteOutputs(o, task, mode, budgets, clock.Elapsed.TotalSeconds, ordered, difficulty);
         stderr.WriteLine($"bard eval: {EndpointCli.Cost(endpoint)}");
         stdout.WriteLine(Path.GetFullPath(files.Summary));
         return 0;

@@ -92,8 +92,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         var summary = EvalSummary.FromSamples(TaskName, budgetsList, clock.Elapsed.TotalSeconds, results, difficulty);
         string evalDir = Path.Combine(outDir, "eval");
         Directory.CreateDirectory(evalDir);
-        if (File.Exists(Path.Combine(evalDir, EvalSamplesFile.FileName))) File.Delete(Path.Combine(evalDir, EvalSamplesFile.FileName));
-        EvalSamplesFile.Append(Path.Combine(evalDir, EvalSamplesFile.FileName), results);
+        EvalSamplesFile.Replace(Path.Combine(evalDir, EvalSamplesFile.FileName), results);
         var files = EvalReport.Write(outDir, summary, results);
         log.WriteLine($"demo finished in {clock.Elapsed.TotalMinutes:F1} min. Report: {files.Report}");
         return summary;

@@ -21,6 +21,13 @@ public static class EvalSamplesFile
         return samples.Count(writer.TryAppend);
     }
 
+    /// <summary>Writes <paramref name="samples"/> as the whole file (a fresh evaluation replaces the previous one).</summary>
+    public static int Replace(string path, IEnumerable<EvalSample> samples)
+    {
+        if (File.Exists(path)) File.Delete(path);
+        return Append(path, samples);
+    }
+
     /// <summary>Reads every sample of the file; a bad line stops the read with its file and line.</summary>
     public static IReadOnlyList<EvalSample> Read(string path) => JsonlReader.Read(path, EvalSampleFormat.Instance).Records;
 }

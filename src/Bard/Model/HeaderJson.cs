@@ -23,9 +23,9 @@ internal static class HeaderJson
             foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 json.Append(firstEntry ? "" : ",");
-                AppendString(json, key);
+                JsonStringWriter.Append(json, key, JsonEscaping.Serde);
                 json.Append(':');
-                AppendString(json, value);
+                JsonStringWriter.Append(json, value, JsonEscaping.Serde);
                 firstEntry = false;
             }
             json.Append('}');
@@ -34,7 +34,7 @@ internal static class HeaderJson
         foreach (var info in tensors)
         {
             json.Append(first ? "" : ",");
-            AppendString(json, info.Name);
+            JsonStringWriter.Append(json, info.Name, JsonEscaping.Serde);
             json.Append(":{\"dtype\":\"").Append(info.DType).Append("\",\"shape\":[");
             json.AppendJoin(',', info.Shape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
             json.Append("],\"data_offsets\":[")
@@ -44,27 +44,5 @@ internal static class HeaderJson
         }
         json.Append('}');
         return Encoding.UTF8.GetBytes(json.ToString());
-    }
-
-    /// <summary>A JSON string the way serde_json writes it.</summary>
-    private static void AppendString(StringBuilder json, string value)
-    {
-        json.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                case < ' ': json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: json.Append(c); break;
-            }
-        }
-        json.Append('"');
     }
 }

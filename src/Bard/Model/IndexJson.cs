@@ -22,34 +22,12 @@ internal static class IndexJson
         for (var i = 0; i < entries.Length; i++)
         {
             json.Append(i == 0 ? "\n" : ",\n").Append("    ");
-            AppendString(json, entries[i].Key);
+            JsonStringWriter.Append(json, entries[i].Key, JsonEscaping.AsciiOnly);
             json.Append(": ");
-            AppendString(json, entries[i].Value);
+            JsonStringWriter.Append(json, entries[i].Value, JsonEscaping.AsciiOnly);
         }
         json.Append(entries.Length == 0 ? "}" : "\n  }");
         json.Append("\n}\n");
         return Encoding.UTF8.GetBytes(json.ToString());
-    }
-
-    /// <summary>A JSON string the way Python's json module writes it with ensure_ascii (the default).</summary>
-    private static void AppendString(StringBuilder json, string value)
-    {
-        json.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': json.Append("\\\""); break;
-                case '\\': json.Append("\\\\"); break;
-                case '\b': json.Append("\\b"); break;
-                case '\f': json.Append("\\f"); break;
-                case '\n': json.Append("\\n"); break;
-                case '\r': json.Append("\\r"); break;
-                case '\t': json.Append("\\t"); break;
-                case < ' ' or > '~': json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: json.Append(c); break;
-            }
-        }
-        json.Append('"');
     }
 }
