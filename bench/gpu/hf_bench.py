@@ -78,14 +78,18 @@ def main():
                 "torch": torch.__version__, "transformers": __import__("transformers").__version__}
         # --- SFT step -------------------------------------------------------------------------------
         sft = {"batch": a.batch_size, "seq_len": a.seq_len, "gradient_checkpointing": a.gradient_checkpointing}
-        torch.manual_seed(0)
-        model = Qwen3ForCausalLM(c).to(device)  # fp32 master weights
-        params = sum(p.numel() for p in model.parameters())
+        with torch.device("meta"):
+            params = sum(p.numel() for p in Qwen3ForCausalLM(c).parameters())
         line["params"] = params
-        needed = 16 * params  # fp32 weights + gradients + AdamW moments, before activations
+        # fp32 weights, gradients and AdamW moments (16 bytes per parameter) + autocast's bf16 weight cache (2)
+        needed = 18 * params
+        model = None
         if total_mem is not None and needed > total_mem:
-            sft["skipped"] = f"fp32 weights, gradients and AdamW state alone need {needed / 1e9:.1f} GB > {total_mem / 1e9:.1f} GB"
+            sft["skipped"] = f"fp32 weights, gradients, AdamW state and autocast's bf16 weight copies alone need {needed / 1e9:.1f} GB > {total_mem / 1e9:.1f} GB"
         else:
+            torch.manual_seed(0)
+            with torch.device(device):  # initialised where it trains (fast on a GPU)
+                model = Qwen3ForCausalLM(c)  # fp32 master weights
             try:
                 if a.gradient_checkpointing:
                     model.gradient_checkpointing_enable()
@@ -111,17 +115,17 @@ def main():
                 sft["tokens_per_s"] = round(tps, 1)
                 if a.peak_tflops > 0:
                     sft["mfu"] = round(tps * flops_per_token(c, params, a.seq_len) / (a.peak_tflops * 1e12), 4)
-                del opt
             except torch.cuda.OutOfMemoryError as e:
                 sft["skipped"] = f"out of memory: {str(e).splitlines()[0]}"
         line["sft"] = sft
-        del model
+        model = opt = None
         if cuda:
             torch.cuda.empty_cache()
         # --- KV-cache decode ------------------------------------------------------------------------
         decode = {"prompt_len": a.prompt_len, "new_tokens": a.new_tokens}
         torch.manual_seed(0)
-        model = Qwen3ForCausalLM(c).to(dtype).to(device).eval()
+        with torch.device(device):
+            model = Qwen3ForCausalLM(c).to(dtype).eval()
         g = torch.Generator().manual_seed(2)
         for b in [int(x) for x in a.decode_batches.split(",")]:
             ids = torch.randint(1, c.vocab_size, (b, a.prompt_len), generator=g).to(device)

@@ -13,6 +13,7 @@ public sealed class DemoCommand : CliCommand
         new("--quick", "About a minute instead of ~15 (measured 0.2 and 14.0 min on 2 cores): a 0.1M-parameter student and few steps (shows the pipeline, not the science).") { IsFlag = true },
         new("--seed", "Seed of everything (problems, data order, initialisation, sampling).") { Default = "2026", ValueName = "S" },
         new("--threads", "CPU threads for torch; 0 lets libtorch decide.") { Default = "0", ValueName = "N" },
+        ModelOptions.Device,
     ];
 
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -21,6 +22,7 @@ public sealed class DemoCommand : CliCommand
         {
             Seed = options.Long("--seed"),
             Threads = options.Int("--threads"),
+            Device = ModelOptions.DeviceOf(options).ToString(),
         };
         string outDir = options.RequiredString("--out");
         var summary = new DemoPipeline(demo, stderr).Run(outDir, cancel);

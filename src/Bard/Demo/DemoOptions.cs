@@ -38,6 +38,8 @@ public sealed record DemoOptions
     };
     /// <summary>CPU threads for torch (0: all cores). Default 0.</summary>
     public int Threads { get; init; }
+    /// <summary>Where the students train, sample and are evaluated: "cpu" (default) or "cuda[:N]".</summary>
+    public string Device { get; init; } = "cpu";
 
     /// <summary>The 20-minute run.</summary>
     public static DemoOptions Default { get; } = new();
@@ -60,6 +62,7 @@ public sealed record DemoOptions
         if (TrainProblems < 10 || EvalProblems < 1) throw new BardException("demo: TrainProblems must be ≥ 10 and EvalProblems ≥ 1.");
         if (Budgets.Count == 0 || Budgets.Any(b => b < 1)) throw new BardException("demo: Budgets must be positive.");
         if (SamplesPerProblem < 1) throw new BardException("demo: SamplesPerProblem must be ≥ 1.");
+        Model.DeviceSpec.Parse(Device, "demo: Device");
         Task.Validate();
         Agnostic.Validate();
         BudgetSft.Validate();

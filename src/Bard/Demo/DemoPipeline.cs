@@ -6,6 +6,7 @@ using Bard.Model;
 using Bard.Rl;
 using Bard.Text;
 using Bard.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bard.Demo;
@@ -20,11 +21,13 @@ namespace Bard.Demo;
 public sealed class DemoPipeline(DemoOptions options, TextWriter log)
 {
     public const string TaskName = "embedded";
+    Device device = CPU;
 
     /// <summary>Runs the demo into <paramref name="outDir"/> and returns the evaluation summary.</summary>
     public EvalSummary Run(string outDir, CancellationToken cancel = default)
     {
         options.Validate();
+        device = DeviceSpec.Parse(options.Device, "--device").Resolve();
         var clock = Stopwatch.StartNew();
         if (options.Threads > 0) set_num_threads(options.Threads);
         Directory.CreateDirectory(outDir);
@@ -105,8 +108,8 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         string final = Path.Combine(runDir, "final");
         Stage($"sft {name}: {data.Count} sequences, {data.Sum(d => d.Length):N0} tokens, {sft.MaxSteps} steps");
         if (Directory.Exists(final)) { log.WriteLine($"  reusing {final}"); return final; }
-        using var model = init is null ? new CausalLM(config) : Checkpoint.Load(init);
-        if (init is null) ModelInit.Initialize(model, options.Seed);
+        using var model = init is null ? new CausalLM(config) : Checkpoint.Load(init, device: device);
+        if (init is null) { ModelInit.Initialize(model, options.Seed); model.to(device); }
         var trainer = new SftTrainer(sft with { Seed = options.Seed });
         var metrics = trainer.Train(model, data, null, new SftRun
         {
@@ -123,7 +126,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         string final = Path.Combine(runDir, "final");
         Stage($"rl {name}: {rl.MaxSteps} steps × {rl.PromptsPerStep} prompts × {rl.GroupSize} samples, {rl.Reward.Combination} reward");
         if (Directory.Exists(final)) { log.WriteLine($"  reusing {final}"); return final; }
-        using var policy = Checkpoint.Load(init);
+        using var policy = Checkpoint.Load(init, device: device);
         var metrics = new RlTrainer(rl with { Seed = options.Seed }).Train(policy, problems, env, new RlRun
         {
             OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = false,
@@ -142,7 +145,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
 
     List<EvalSample> Evaluate(string modelDir, StudentChat chat, IReadOnlyList<Problem> problems, Func<Problem, string, bool> verify, EvalRunOptions run, CancellationToken cancel)
     {
-        using var model = Checkpoint.Load(modelDir);
+        using var model = Checkpoint.Load(modelDir, device: device);
         var clock = Stopwatch.StartNew();
         var samples = LocalEvaluator.Run(model, chat, problems, verify, run, cancel: cancel);
         log.WriteLine($"  {run.Method,-14} {run.Mode,-8} accuracy {samples.Average(s => s.Correct ? 1.0 : 0.0):P1}, mean L {samples.Average(s => s.ThinkingTokens):F1} ({clock.Elapsed.TotalSeconds:F0} s)");
