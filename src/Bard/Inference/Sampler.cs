@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bard.Inference;
@@ -15,7 +16,10 @@ public sealed class Sampler : IDisposable
     {
         options.Validate();
         this.options = options;
-        if (!options.Greedy) generator = new Generator((ulong)options.Seed, device);
+        // Always a CPU generator: TorchSharp 0.107 creates CPU generators whatever device it is given, and a CUDA
+        // multinomial refuses them ("Expected a 'cuda' device type for generator"). Off the CPU, Next draws its
+        // uniforms on the CPU and samples by inverting the CDF on the device (see InverseCdf).
+        if (!options.Greedy) generator = new Generator((ulong)options.Seed);
     }
 
     /// <summary>logits [B, V] → token ids [B] (int64).</summary>
@@ -26,7 +30,24 @@ public sealed class Sampler : IDisposable
         if (options.Greedy) return l.argmax(-1).MoveToOuterDisposeScope();
         l = Filter(l / options.Temperature, options.TopK, options.TopP);
         var probs = l.softmax(-1);
-        return multinomial(probs, 1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
+        if (probs.device_type == DeviceType.CPU)
+            return multinomial(probs, 1, generator: generator).squeeze(-1).MoveToOuterDisposeScope();
+        var u = rand([probs.shape[0], 1], dtype: ScalarType.Float32, generator: generator).to(probs.device); // B floats up, per step
+        return InverseCdf(probs, u).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One token per row of <paramref name="probs"/> [B, V] for uniforms <paramref name="u"/> [B, 1] in [0, 1): the
+    /// first index whose cumulative probability exceeds u · total, so a token of probability 0 is never drawn.
+    /// Returns int64 ids [B].
+    /// </summary>
+    public static Tensor InverseCdf(Tensor probs, Tensor u)
+    {
+        using var scope = NewDisposeScope();
+        long v = probs.shape[^1];
+        var cdf = probs.to(ScalarType.Float32).cumsum(-1);
+        var target = u.to(ScalarType.Float32) * cdf.narrow(-1, v - 1, 1);
+        return searchsorted(cdf, target, right: true).clamp_max(v - 1).squeeze(-1).to(ScalarType.Int64).MoveToOuterDisposeScope();
     }
 
     /// <summary>Sets logits outside the top-k and outside the top-p nucleus to −∞ (the most likely token always stays).</summary>

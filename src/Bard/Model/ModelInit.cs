@@ -12,7 +12,7 @@ public static class ModelInit
     public static void Initialize(CausalLM model, long seed, double std = 0.02)
     {
         using var noGrad = no_grad();
-        using var generator = new Generator((ulong)seed, model.Device);
+        using var generator = new Generator((ulong)seed); // a CPU generator (the only kind TorchSharp 0.107 makes); values are drawn on the CPU and copied
         foreach (var (name, p) in model.named_parameters())
         {
             using var scope = NewDisposeScope();

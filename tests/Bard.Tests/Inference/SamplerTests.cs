@@ -45,6 +45,22 @@ public class SamplerTests
         Assert.InRange(p1, 0.21, 0.29);
     }
 
+    [Fact]
+    public void InverseCdf_FrequenciesFollowProbabilities_AndNeverPickAZeroProbabilityToken()
+    {
+        // The sampling path off the CPU (CUDA has no seeded generator in TorchSharp 0.107), checked on the CPU.
+        using var scope = NewDisposeScope();
+        var probs = tensor(new float[] { 0f, 0.5f, 0f, 0.25f, 0.25f, 0f }).expand(8000, 6);
+        var u = rand([8000, 1], generator: new Generator(3));
+        var picks = Sampler.InverseCdf(probs, u).data<long>().ToArray();
+        Assert.DoesNotContain(picks, x => x is 0 or 2 or 5);
+        Assert.InRange(picks.Count(x => x == 1) / 8000.0, 0.47, 0.53);
+        Assert.InRange(picks.Count(x => x == 3) / 8000.0, 0.22, 0.28);
+        // The ends of [0, 1): u = 0 takes the first token with mass, u → 1 the last one.
+        var ends = Sampler.InverseCdf(probs.narrow(0, 0, 2), tensor(new float[] { 0f, 0.9999999f }, [2, 1])).data<long>().ToArray();
+        Assert.Equal(new long[] { 1, 4 }, ends);
+    }
+
     [Theory]
     [InlineData(-1.0, 0, 1.0, "Temperature")]
     [InlineData(1.0, -1, 1.0, "TopK")]
