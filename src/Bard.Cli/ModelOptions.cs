@@ -10,7 +10,7 @@ public static class ModelOptions
 
     public static OptionSpec DType { get; } = new("--dtype", "Compute dtype: float32, bfloat16 or float16.") { Default = "float32", ValueName = "DTYPE" };
 
-    /// <summary>The shared <c>--device</c> option of every command that runs a model (sft, rl, eval, generate, score, serve, bench).</summary>
+    /// <summary>The shared <c>--device</c> option of every command that runs a model (sft, rl, eval, generate, score, serve, demo, bench).</summary>
     public static OptionSpec Device { get; } = new("--device", "Where the model runs: cpu, cuda or cuda:N (CUDA needs a CUDA libtorch: see docs/backends.md).") { Default = "cpu", ValueName = "DEV" };
 
     /// <summary>Parses <c>--device</c> (a <see cref="BardException"/> for a bad value).</summary>

@@ -38,6 +38,16 @@ public class DeviceOptionTests
     }
 
     [NoCudaFact]
+    public void Demo_DeviceCudaWithoutCuda_FailsWithTheFixBeforeWritingAnything()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "bard-demo-cuda-" + Guid.NewGuid().ToString("N")[..8]);
+        var (code, _, err) = Run("demo", "--quick", "--device", "cuda", "--out", dir);
+        Assert.NotEqual(0, code);
+        Assert.Contains("LD_LIBRARY_PATH", err);
+        Assert.False(Directory.Exists(dir), "the demo started before checking the device");
+    }
+
+    [NoCudaFact]
     public void Bench_DeviceCudaWithoutCuda_PrintsSkippedAndSucceeds()
     {
         var (code, stdout, err) = Run("bench", "--device", "cuda", "--sizes", "tiny");
