@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bard.Bench;
 using Bard.Data.Tasks;
 using Bard.Eval;
 using Bard.Inference;
@@ -38,7 +39,7 @@ try
                 var config = Shapes.Create(name);
                 int batch = 16, seq = 256, warmup = 1, steps = opts.Quick ? 2 : (name == "30m" ? 4 : 10);
                 Log($"sft {name} {precision}: {config.ParameterCount:N0} parameters, {batch}×{seq}, {warmup}+{steps} steps");
-                double tps = Sft(config, precision, batch, seq, warmup, steps, work);
+                double tps = Throughput.SftTokensPerSecond(config, CPU, precision, batch, seq, warmup, steps, gradientCheckpointing: false, Path.Combine(work, "sft"));
                 Emit(new JsonObject
                 {
                     ["what"] = "sft", ["model"] = name, ["precision"] = precision == Precision.Bf16 ? "bf16" : "fp32", ["params"] = config.ParameterCount,
@@ -102,25 +103,6 @@ static double Matmul(int n, ScalarType dtype, int repeats)
     }
     times.Sort();
     return 2.0 * n * n * n / times[times.Count / 2] / 1e9;
-}
-
-// SftTrainer steps on full rows of random tokens (every token after the first a target); warm-up steps not counted.
-static double Sft(ModelConfig config, Precision precision, int batch, int seq, int warmup, int steps, string work)
-{
-    using var model = new CausalLM(config);
-    ModelInit.Initialize(model, 1);
-    var rng = new Random(1);
-    var data = Enumerable.Range(0, batch * (warmup + steps)).Select(_ =>
-        TrainingSequence.PromptCompletion([rng.Next(1, config.VocabSize)], Enumerable.Range(0, seq - 1).Select(_ => rng.Next(1, config.VocabSize)).ToArray())).ToList();
-    var sft = new SftConfig
-    {
-        MaxSteps = warmup + steps, BatchSize = batch, MaxSeqLen = seq, Batching = Batching.Padded, Precision = precision,
-        LearningRate = 1e-4, WarmupSteps = 0, EvalEvery = 0, Seed = 1,
-    };
-    var metrics = new SftTrainer(sft).Train(model, data, null, new SftRun { OutDir = Path.Combine(work, "sft"), TensorBoard = false, SaveCheckpoints = false });
-    Directory.Delete(Path.Combine(work, "sft"), recursive: true);
-    var timed = metrics.Skip(warmup).ToList();
-    return timed.Sum(m => (double)m.Tokens) / timed.Sum(m => m.Tokens / m.TokensPerSecond);
 }
 
 static List<IReadOnlyList<int>> Prompts(int batch, int length, int vocab)
