@@ -12,7 +12,7 @@ public sealed class Sampler : IDisposable
     readonly GenerationOptions options;
     readonly Generator? generator;
 
-    public Sampler(GenerationOptions options, Device device)
+    public Sampler(GenerationOptions options)
     {
         options.Validate();
         this.options = options;

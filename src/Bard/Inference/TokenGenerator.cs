@@ -39,7 +39,7 @@ public sealed class TokenGenerator(CausalLM model)
         var done = new bool[batch];
 
         using var noGrad = no_grad();
-        using var sampler = new Sampler(options, device);
+        using var sampler = new Sampler(options);
         using var cache = model.CreateCache(batch, promptLen + maxNew);
 
         // Left padding: [pad.. pad, prompt]; the mask covers prompt and every future token.

@@ -28,7 +28,7 @@ public class SamplerTests
     public void Next_Greedy_PicksArgmax()
     {
         using var scope = NewDisposeScope();
-        using var sampler = new Sampler(new GenerationOptions(), CPU);
+        using var sampler = new Sampler(new GenerationOptions());
         var logits = tensor(new float[] { 0, 3, 1, 2, 9, 0 }, [2, 3]);
         Assert.Equal(new long[] { 1, 1 }, sampler.Next(logits).data<long>().ToArray());
     }
@@ -37,7 +37,7 @@ public class SamplerTests
     public void Next_Temperature_FrequenciesFollowProbabilities()
     {
         using var scope = NewDisposeScope();
-        using var sampler = new Sampler(new GenerationOptions { Temperature = 1.0, Seed = 1 }, CPU);
+        using var sampler = new Sampler(new GenerationOptions { Temperature = 1.0, Seed = 1 });
         var logits = Logits().expand(4000, 4);
         var picks = sampler.Next(logits).data<long>().ToArray();
         double p0 = picks.Count(x => x == 0) / 4000.0, p1 = picks.Count(x => x == 1) / 4000.0;
