@@ -155,14 +155,14 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// log p(ids[t+1] | ids[..t]) for every position: [B, T−1], computed in float32 from the logits.
+    /// log p(ids[t+1] | ids[..t]) for every position: [B, T−1], computed in float32 (float64 for a float64 model) from the logits.
     /// </summary>
     public Tensor TokenLogProbs(Tensor ids, Tensor? attentionMask = null)
     {
         using var scope = NewDisposeScope();
         var logits = Forward(ids, attentionMask);
         long t = ids.shape[1];
-        var logp = logits.narrow(1, 0, t - 1).to(ScalarType.Float32).log_softmax(-1);
+        var logp = logits.narrow(1, 0, t - 1).ToFloat32OrWider().log_softmax(-1);
         var next = ids.narrow(1, 1, t - 1).unsqueeze(-1);
         return logp.gather(-1, next).squeeze(-1).MoveToOuterDisposeScope();
     }

@@ -76,7 +76,7 @@ public static class CompletionLogProbs
         {
             long v = logits.shape[2];
             var index = tensor(pos, [b, tc], device: device).unsqueeze(-1).expand(b, tc, v);
-            var selected = logits.gather(1, index).to(ScalarType.Float32);               // [B, Tc, V]
+            var selected = logits.gather(1, index).ToFloat32OrWider();                   // [B, Tc, V]
             if (temperature != 1.0) selected = selected / temperature;
             var logp = selected.log_softmax(-1).gather(-1, tensor(tok, [b, tc], device: device).unsqueeze(-1)).squeeze(-1);
             var m = tensor(keep, [b, tc], device: device);

@@ -50,14 +50,14 @@ public sealed class RlTrainer
     }
 
     /// <summary>
-    /// Trains <paramref name="policy"/> (float32, in place) and returns the metrics of the steps run by this call.
+    /// Trains <paramref name="policy"/> (float32, or float64 for numerical checks; in place) and returns the metrics of the steps run by this call.
     /// With β &gt; 0 a frozen copy of the starting policy is the KL reference; with β = 0 none is made.
     /// </summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> Train(CausalLM policy, IReadOnlyList<Problem> problems,
         IRlEnvironment env, RlRun run, CancellationToken cancel = default)
     {
         if (problems.Count == 0) throw new BardException("RL needs at least one problem.");
-        if (policy.DType != ScalarType.Float32) throw new BardException($"RL keeps float32 weights; the policy is {policy.DType}.");
+        if (!Precisions.IsMasterDType(policy.DType)) throw new BardException($"RL keeps float32 weights; the policy is {policy.DType}. Load it in float32.");
         Directory.CreateDirectory(run.OutDir);
         var named = policy.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);

@@ -29,7 +29,9 @@ public sealed class ChatBatcher : IAsyncDisposable
     readonly int[] stopIds;
     readonly int? openId, closeId;
     readonly Random seeds;
+    readonly TimeProvider time;
     long batches, rows, maxRows, tokens;
+    volatile bool inWindow;
 
     /// <param name="model">The model; used by the batcher's loop only.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
@@ -38,9 +40,11 @@ public sealed class ChatBatcher : IAsyncDisposable
     /// <param name="options">Limits and batching settings.</param>
     /// <param name="format">The budget prompt; default <see cref="BudgetPromptFormat.Default"/>.</param>
     /// <param name="seed">Seed of the seeds drawn for batches whose requests give none.</param>
+    /// <param name="time">The clock of the batch window; default <see cref="TimeProvider.System"/> (tests pass a fake one).</param>
     public ChatBatcher(CausalLM model, ITokenizer tokenizer, ChatTemplate template, TokenizerConfig? config, ServeOptions options,
-        BudgetPromptFormat? format = null, int seed = 0)
+        BudgetPromptFormat? format = null, int seed = 0, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
         (this.model, this.tokenizer, this.template, this.config) = (model, tokenizer, template, config);
         this.options = options.Validate();
         this.format = (format ?? BudgetPromptFormat.Default).Validate();
@@ -62,6 +66,19 @@ public sealed class ChatBatcher : IAsyncDisposable
     /// <summary>Batches generated so far, rows over all of them, the most rows seen in one, and the tokens generated for the rows.</summary>
     public (long Batches, long Rows, long MaxRows, long Tokens) Statistics =>
         (Interlocked.Read(ref batches), Interlocked.Read(ref rows), Interlocked.Read(ref maxRows), Interlocked.Read(ref tokens));
+
+    /// <summary>Requests waiting in the queue (not counting one the loop has taken and holds in its batch window).</summary>
+    public int QueuedRequests => queue.Reader.Count;
+
+    /// <summary>Whether the loop holds a request and waits out <see cref="ServeOptions.BatchWindow"/> for others to join it.</summary>
+    public bool InBatchWindow => inWindow;
+
+    /// <summary>
+    /// Instrumentation hook, called on the batcher's thread after each decoding step with the step number (1, 2, …) and
+    /// the cancellation token of each row's request; a long-running hook holds up the batch. Tests use it to make
+    /// generation wait for an event (a client's disconnect) instead of racing it.
+    /// </summary>
+    public Action<int, IReadOnlyList<CancellationToken>>? AfterStep { get; set; }
 
     /// <summary>Renders and tokenises a request and checks it against the model; throws <see cref="ApiErrorException"/> (400) naming the field.</summary>
     public PreparedPrompt Prepare(ChatCompletionRequest request)
@@ -100,6 +117,9 @@ public sealed class ChatBatcher : IAsyncDisposable
         var job = new ChatJob(request, prompt, onDelta, cancel);
         if (!queue.Writer.TryWrite(job))
             throw new ApiErrorException(new ApiError(503, $"the server is busy ({options.MaxQueuedRequests} requests queued); retry shortly.", "overloaded_error", null, "server_overloaded"));
+        // A request cancelled while it waits (its client left, or it timed out) is answered at once; the loop skips it.
+        var registration = cancel.Register(() => job.Result.TrySetCanceled(cancel));
+        _ = job.Result.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
         return job.Result.Task;
     }
 
@@ -112,7 +132,12 @@ public sealed class ChatBatcher : IAsyncDisposable
             {
                 var first = carry ?? await queue.Reader.ReadAsync(stop);
                 carry = null;
-                if (options.BatchWindow > TimeSpan.Zero) await Task.Delay(options.BatchWindow, stop);
+                if (options.BatchWindow > TimeSpan.Zero)
+                {
+                    inWindow = true;
+                    try { await Task.Delay(options.BatchWindow, time, stop); }
+                    finally { inWindow = false; }
+                }
                 var jobs = new List<ChatJob> { first };
                 int count = first.Request.N;
                 while (count < options.MaxBatchRows && queue.Reader.TryRead(out var next))
@@ -160,8 +185,15 @@ public sealed class ChatBatcher : IAsyncDisposable
         while ((seen = Interlocked.Read(ref maxRows)) < batch.Count && Interlocked.CompareExchange(ref maxRows, batch.Count, seen) != seen) { }
         try
         {
+            var hook = AfterStep;
+            var rowTokens = hook is null ? null : batch.Select(x => x.Job.Cancel).ToList();
+            int decoded = 0;
             var completions = generator.Generate(batch.Select(x => x.Job.Prompt.Ids).ToList(), gen, stop,
-                onStep: ids => { for (int b = 0; b < ids.Length; b++) if (ids[b] >= 0) batch[b].Accept(ids[b]); },
+                onStep: ids =>
+                {
+                    for (int b = 0; b < ids.Length; b++) if (ids[b] >= 0) batch[b].Accept(ids[b]);
+                    hook?.Invoke(++decoded, rowTokens!);
+                },
                 control: new RowControl(batch, openId));
             for (int b = 0; b < batch.Count; b++) batch[b].Finish();
             Interlocked.Add(ref tokens, batch.Sum(x => x.Choice!.CompletionTokens));

@@ -25,6 +25,7 @@ public sealed class ChatEndpoint : IDisposable
     readonly ChatClient client;
     readonly SemaphoreSlim slots;
     readonly Func<TimeSpan, CancellationToken, Task> delay;
+    readonly TimeProvider time;
     readonly Random jitter;
     readonly BudgetPromptFormat format;
     readonly object gate = new();
@@ -33,12 +34,15 @@ public sealed class ChatEndpoint : IDisposable
 
     /// <param name="options">Where and how to call.</param>
     /// <param name="format">Think delimiters for servers that leave reasoning in the content; default <see cref="BudgetPromptFormat.Default"/>.</param>
-    /// <param name="delay">How to wait between tries (tests pass a recorder); default <see cref="Task.Delay(TimeSpan, CancellationToken)"/>.</param>
-    public ChatEndpoint(ChatEndpointOptions options, BudgetPromptFormat? format = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <param name="delay">How to wait between tries (tests pass a recorder); default: a delay on <paramref name="time"/>.</param>
+    /// <param name="time">The clock of the per-try timeout, of the waits and of Retry-After dates; default <see cref="TimeProvider.System"/>.</param>
+    public ChatEndpoint(ChatEndpointOptions options, BudgetPromptFormat? format = null, Func<TimeSpan, CancellationToken, Task>? delay = null,
+        TimeProvider? time = null)
     {
         this.options = options.Validate();
         this.format = (format ?? BudgetPromptFormat.Default).Validate();
-        this.delay = delay ?? Task.Delay;
+        this.time = time ?? TimeProvider.System;
+        this.delay = delay ?? ((wait, cancel) => Task.Delay(wait, this.time, cancel));
         jitter = new Random(options.JitterSeed);
         slots = new SemaphoreSlim(options.MaxConcurrency);
         var sdk = new OpenAIClientOptions
@@ -76,8 +80,8 @@ public sealed class ChatEndpoint : IDisposable
             for (int attempt = 1; ; attempt++)
             {
                 TimeSpan? retryAfter = null;
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timeout.CancelAfter(options.Timeout);
+                using var expiry = new CancellationTokenSource(options.Timeout, time);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel, expiry.Token);
                 try
                 {
                     var requestOptions = new RequestOptions { CancellationToken = timeout.Token, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = !options.Stream };
@@ -97,7 +101,7 @@ public sealed class ChatEndpoint : IDisposable
                     if (!Retryable.Contains(response.Status))
                         throw new EndpointException($"{options.Endpoint} refused the request with {response.Status}: {error}", response.Status, transient: false);
                     last = $"{response.Status}: {error}";
-                    retryAfter = RetryAfter(response);
+                    retryAfter = RetryAfter(response, time.GetUtcNow());
                 }
                 catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
                 {
@@ -132,7 +136,7 @@ public sealed class ChatEndpoint : IDisposable
         return TimeSpan.FromSeconds(seconds * factor);
     }
 
-    static TimeSpan? RetryAfter(PipelineResponse response)
+    static TimeSpan? RetryAfter(PipelineResponse response, DateTimeOffset now)
     {
         if (response.Headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m >= 0)
             return TimeSpan.FromMilliseconds(m);
@@ -140,7 +144,7 @@ public sealed class ChatEndpoint : IDisposable
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0) return TimeSpan.FromSeconds(s);
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            var wait = at - DateTimeOffset.UtcNow;
+            var wait = at - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
         return null;

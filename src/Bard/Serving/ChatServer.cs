@@ -79,8 +79,8 @@ public sealed class ChatServer : IAsyncDisposable
         if (request.Model != options.ModelName)
             throw new ApiErrorException(new ApiError(404, $"the model '{request.Model}' does not exist here; this server serves '{options.ModelName}'.", "invalid_request_error", "model", "model_not_found"));
         var prompt = batcher.Prepare(request);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(options.RequestTimeout);
+        using var expiry = new CancellationTokenSource(options.RequestTimeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, expiry.Token);
         string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         long created = clock.GetUtcNow().ToUnixTimeSeconds();
         try
@@ -92,7 +92,7 @@ public sealed class ChatServer : IAsyncDisposable
                 await WriteJsonAsync(context, w => WriteCompletion(w, result, id, created));
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             throw new ApiErrorException(new ApiError(504, $"the request took longer than the server's limit ({options.RequestTimeout.TotalSeconds:F0} s).", "server_error", null, "timeout"));
         }

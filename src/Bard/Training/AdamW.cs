@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bard.Training;
 
 /// <summary>
-/// AdamW (Loshchilov &amp; Hutter; PyTorch's update rule) over named float32 parameters, with its state
+/// AdamW (Loshchilov &amp; Hutter; PyTorch's update rule) over named float32 (or float64) parameters, with its state
 /// (step count, first and second moments) saved to and restored from a safetensors file bit for bit,
 /// so that a resumed run continues exactly. Parameters with two or more dimensions get weight decay;
 /// vectors (norms, biases) do not.
@@ -23,7 +23,7 @@ public sealed class AdamW : IDisposable
         (this.beta1, this.beta2, this.eps, this.weightDecay) = (beta1, beta2, eps, weightDecay);
         foreach (var (name, p) in this.parameters)
         {
-            if (p.dtype != ScalarType.Float32) throw new ArgumentException($"AdamW keeps float32 master weights; {name} is {p.dtype}.");
+            if (!Precisions.IsMasterDType(p.dtype)) throw new ArgumentException($"AdamW keeps float32 master weights; {name} is {p.dtype}.");
             moments[name] = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
         }
     }
@@ -86,7 +86,7 @@ public sealed class AdamW : IDisposable
             {
                 if (!file.Tensors.ContainsKey(key))
                     throw new BardException($"{path}: optimizer state lacks '{key}'; it belongs to another model.");
-                using var t = file.Load(key, ScalarType.Float32);
+                using var t = file.Load(key, target.dtype);
                 if (!t.shape.SequenceEqual(target.shape))
                     throw new BardException($"{path}: '{key}' has shape [{string.Join(",", t.shape)}], the parameter has [{string.Join(",", target.shape)}].");
                 target.copy_(t);

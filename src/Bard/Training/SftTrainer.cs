@@ -35,7 +35,10 @@ public sealed class SftTrainer
     public IReadOnlyList<StepMetrics> Train(CausalLM model, IReadOnlyList<TrainingSequence> train,
         IReadOnlyList<TrainingSequence>? validation, SftRun run, CancellationToken cancel = default)
     {
-        if (model.DType != ScalarType.Float32) throw new BardException($"SFT keeps float32 master weights; the model is {model.DType}. Load it in float32 (Precision = BFloat16 trains in bf16).");
+        if (!Precisions.IsMasterDType(model.DType))
+            throw new BardException($"SFT keeps float32 master weights; the model is {model.DType}. Load it in float32 (Precision = Bf16 trains in bf16).");
+        if (model.DType == ScalarType.Float64 && config.Precision == Precision.Bf16)
+            throw new BardException("SFT in bf16 keeps float32 master weights; the model is Float64. Load it in float32.");
         if (config.Threads > 0) set_num_threads(config.Threads);
         Directory.CreateDirectory(run.OutDir);
         int total = TotalSteps(train);
@@ -67,7 +70,7 @@ public sealed class SftTrainer
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
         var plan = BatchPlan.ForEpoch(train, config, epoch);
         var results = new List<StepMetrics>();
-        var maskDType = config.Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        var maskDType = config.Precision == Precision.Bf16 ? ScalarType.BFloat16 : model.DType;
         int lastSaved = step;
         try
         {
@@ -95,12 +98,12 @@ public sealed class SftTrainer
                     using var batch = Collator.Collate(mb, train, maskDType, compute.Config.PadTokenId ?? 0, model.Device);
                     if (config.GradientCheckpointing)
                         loss += compute.BackwardWithRecompute(batch.Ids, logits => LossSum(logits, batch.Labels) / Math.Max(targets, 1),
-                            batch.AttentionMask, batch.PositionIds, batch.AttentionBias).item<float>();
+                            batch.AttentionMask, batch.PositionIds, batch.AttentionBias).ToDouble();
                     else
                     {
                         var sum = LossSum(compute, batch);
                         (sum / Math.Max(targets, 1)).backward();
-                        loss += sum.item<float>() / Math.Max(targets, 1);
+                        loss += sum.ToDouble() / Math.Max(targets, 1);
                     }
                 }
                 if (computeOwned is not null) CopyGrads(computeParams, master);
@@ -145,7 +148,7 @@ public sealed class SftTrainer
         return results;
     }
 
-    /// <summary>Sum of the token losses of a micro-batch (float32): cross-entropy on labelled positions only.</summary>
+    /// <summary>Sum of the token losses of a micro-batch (float32, or float64 for a float64 model): cross-entropy on labelled positions only.</summary>
     public static Tensor LossSum(CausalLM model, CollatedBatch batch)
     {
         using var scope = NewDisposeScope();
@@ -153,11 +156,11 @@ public sealed class SftTrainer
         return LossSum(logits, batch.Labels).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Sum of the token losses (float32) of logits [B, T, V] against labels [B, T] (<see cref="Collator.IgnoreIndex"/> is not scored).</summary>
+    /// <summary>Sum of the token losses (float32 or wider) of logits [B, T, V] against labels [B, T] (<see cref="Collator.IgnoreIndex"/> is not scored).</summary>
     public static Tensor LossSum(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        var flat = logits.view(-1, logits.shape[^1]).to(ScalarType.Float32);
+        var flat = logits.view(-1, logits.shape[^1]).ToFloat32OrWider();
         return nn.functional.cross_entropy(flat, labels.view(-1), ignore_index: Collator.IgnoreIndex, reduction: nn.Reduction.Sum)
             .MoveToOuterDisposeScope();
     }
@@ -174,7 +177,7 @@ public sealed class SftTrainer
         {
             using var scope = NewDisposeScope();
             using var batch = Collator.Collate(mb, data, maskDType, model.Config.PadTokenId ?? 0, model.Device);
-            sum += LossSum(model, batch).item<float>();
+            sum += LossSum(model, batch).ToDouble();
             count += mb.TargetCount(data);
         }
         model.train();
@@ -210,8 +213,8 @@ public sealed class SftTrainer
         using var scope = NewDisposeScope();
         var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
         if (grads.Count == 0) return 0;
-        var norm = stack(grads.Select(g => g.to(ScalarType.Float32).pow(2).sum())).sum().sqrt();
-        double total = norm.item<float>();
+        var norm = stack(grads.Select(g => g.ToFloat32OrWider().pow(2).sum())).sum().sqrt();
+        double total = norm.ToDouble();
         if (maxNorm > 0 && total > maxNorm && double.IsFinite(total))
             foreach (var g in grads) g.mul_(maxNorm / (total + 1e-6));
         return total;
@@ -239,7 +242,7 @@ public sealed class SftTrainer
             if (g is null) continue;
             var target = master[i].Item2;
             var existing = target.grad;
-            if (existing is null) target.grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
+            if (existing is null) target.grad = g.to(target.dtype).DetachFromDisposeScope();
             else existing.copy_(g);
         }
     }

@@ -12,7 +12,7 @@ public class DemoCommandTests
         using var tmp = new TempDir();
         var o = new StringWriter();
         var e = new StringWriter();
-        int code = Program.Run(["demo", "--quick", "--out", tmp.Path, "--threads", "2"], o, e);
+        int code = Program.Run(["demo", "--quick", "--out", tmp.Path], o, e);
         Assert.True(code == 0, e.ToString());
         Assert.Equal(Path.GetFullPath(tmp.File("report.md")), o.ToString().Trim());
         foreach (var f in new[] { "report.md", "summary.json", "accuracy_vs_budget.png", "thinking_vs_budget.png", "length_ratio.png",
@@ -40,7 +40,7 @@ public class DemoCommandTests
 
         // Re-running reuses every finished stage.
         var again = new StringWriter();
-        Assert.Equal(0, Program.Run(["demo", "--quick", "--out", tmp.Path, "--threads", "2"], new StringWriter(), again));
+        Assert.Equal(0, Program.Run(["demo", "--quick", "--out", tmp.Path], new StringWriter(), again));
         Assert.Contains("reusing", again.ToString());
     }
 }

@@ -115,9 +115,11 @@ public class MathVerifierTests
             "\\boxed{5" + new string(' ', 20000) + "x}",
             "\\boxed{5 " + string.Concat(Enumerable.Repeat("5 ", 400)) + "x}",
         ];
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        foreach (var r in responses) Verifier.Check(r, "42");
-        Assert.True(watch.ElapsedMilliseconds < 2000, $"{responses.Length} long responses took {watch.ElapsedMilliseconds} ms");
+        // Not a speed assertion (that would depend on the machine): a guard against super-linear blow-ups, which take
+        // minutes to hours on inputs of this size, with a bound no machine's speed comes near (measured: ~0.1 s in all).
+        var grading = Task.Run(() => responses.Select(r => Verifier.Check(r, "42")).ToArray());
+        Assert.True(grading.Wait(TimeSpan.FromSeconds(60)), $"{responses.Length} long responses were not graded within 60 s");
+        Assert.All(grading.Result, v => Assert.False(string.IsNullOrEmpty(v.Reason)));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bard.Serving;
+using Microsoft.Extensions.Time.Testing;
 using Bard.Text;
 
 namespace Bard.Tests.Serving;
@@ -16,10 +17,23 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
         public Task Delay(TimeSpan t, CancellationToken _) { lock (Seen) Seen.Add(t); return Task.CompletedTask; }
     }
 
+    /// <summary>
+    /// A per-try timeout far longer than any test: no request times out on a slow machine by accident. The one test of
+    /// the timeout drives it with a fake clock.
+    /// </summary>
+    static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(10);
+
     static ChatEndpointOptions Options(Uri url, bool stream = false, int attempts = 5) => new()
     {
-        Endpoint = url, Model = "tiny", Stream = stream, MaxAttempts = attempts, Timeout = TimeSpan.FromSeconds(1),
+        Endpoint = url, Model = "tiny", Stream = stream, MaxAttempts = attempts, Timeout = LongTimeout,
     };
+
+    /// <summary>Waits (bounded, as a guard against a hang) until the fault server has received <paramref name="count"/> requests.</summary>
+    static async Task UntilReceived(FaultServer faults, int count)
+    {
+        for (var guard = System.Diagnostics.Stopwatch.StartNew(); faults.Bodies.Count < count; await Task.Delay(5))
+            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(60), $"the client sent {faults.Bodies.Count} of {count} requests within 60 s");
+    }
 
     [Theory]
     [InlineData(false)]
@@ -27,7 +41,7 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
     public async Task Complete_AgainstBardServe_SplitsReasoningAndCountsUsage(bool stream)
     {
         await using var server = await tiny.StartAsync();
-        using var endpoint = new ChatEndpoint(Options(server.BaseUrl, stream) with { Timeout = TimeSpan.FromSeconds(30) });
+        using var endpoint = new ChatEndpoint(Options(server.BaseUrl, stream));
         var settings = new ChatRequestSettings { MaxTokens = 14, Temperature = 0, ThinkingBudget = 5, Enforcement = BudgetEnforcement.Force };
         var reply = await endpoint.CompleteAsync(Question, settings);
         var choice = Assert.Single(reply.Choices);
@@ -43,8 +57,8 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
     {
         await using var server = await tiny.StartAsync();
         var settings = new ChatRequestSettings { MaxTokens = 12, Temperature = 0, ThinkingBudget = 3, Enforcement = BudgetEnforcement.Force };
-        using var json = new ChatEndpoint(Options(server.BaseUrl) with { Timeout = TimeSpan.FromSeconds(30) });
-        using var sse = new ChatEndpoint(Options(server.BaseUrl, stream: true) with { Timeout = TimeSpan.FromSeconds(30) });
+        using var json = new ChatEndpoint(Options(server.BaseUrl));
+        using var sse = new ChatEndpoint(Options(server.BaseUrl, stream: true));
         var a = (await json.CompleteAsync(Question, settings)).Choices[0];
         var b = (await sse.CompleteAsync(Question, settings)).Choices[0];
         Assert.Equal(a with { ThinkingClosed = true }, b with { ThinkingClosed = true });
@@ -55,8 +69,13 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
     {
         await using var faults = await FaultServer.StartAsync([Fault.RateLimited, Fault.ServerError, Fault.MalformedJson, Fault.Hang], _ => ("think", "\\boxed{5}"));
         var waits = new Waits();
-        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay);
-        var reply = await endpoint.CompleteAsync(Question);
+        var clock = new FakeTimeProvider();
+        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay, time: clock);
+        var pending = endpoint.CompleteAsync(Question);
+        await UntilReceived(faults, 4);            // the 4th try hangs: the server never answers
+        Assert.False(pending.IsCompleted);
+        clock.Advance(LongTimeout);                 // its timeout expires on the fake clock
+        var reply = await pending;
         Assert.Equal(5, reply.Attempts);
         Assert.Equal("think", reply.Choices[0].Reasoning);
         Assert.Equal("\\boxed{5}", reply.Choices[0].Content);
@@ -70,11 +89,13 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
     [Fact]
     public async Task Complete_RetryAfterAsHttpDate_IsHonoured()
     {
-        await using var faults = await FaultServer.StartAsync([Fault.RetryAfterDate], _ => ("", "ok"));
+        // Server and client share one fake clock (at a whole second): the date 3 s ahead is a wait of exactly 3 s.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var faults = await FaultServer.StartAsync([Fault.RetryAfterDate], _ => ("", "ok"), clock);
         var waits = new Waits();
-        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay);
+        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay, time: clock);
         Assert.Equal(2, (await endpoint.CompleteAsync(Question)).Attempts);
-        Assert.InRange(waits.Seen.Single().TotalSeconds, 1.5, 3.0); // the date has whole seconds
+        Assert.Equal(TimeSpan.FromSeconds(3), waits.Seen.Single());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Bard.Serving;
+using Microsoft.Extensions.Time.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -26,6 +27,13 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         using var response = await http.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Waits (bounded: a guard against a hang, not a timing assertion) until <paramref name="condition"/> holds.</summary>
+    static async Task Until(Func<bool> condition, string what)
+    {
+        for (var guard = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(5))
+            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(60), $"not within 60 s: {what}");
     }
 
     static string Body(string extra = "", string model = "tiny", string content = "What is 2+3?") =>
@@ -172,17 +180,30 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     [Fact]
     public async Task Chat_ConcurrentRequests_AreBatchedAndMatchSoloAnswers()
     {
-        await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, BatchWindow = TimeSpan.FromMilliseconds(200) });
+        // The batch window runs on a fake clock: it closes when the test says so, after every request has been queued,
+        // however slowly they arrive.
+        var clock = new FakeTimeProvider();
+        var window = TimeSpan.FromMilliseconds(200);
+        await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, BatchWindow = window }, clock);
         var client = Client(server);
         string[] questions = ["a", "bb", "What is 1+1?", "Hello there", "x", "Count to three"];
         var solo = new List<string>();
-        foreach (var q in questions) solo.Add((await client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8))).Value.Content[0].Text);
+        foreach (var q in questions)
+        {
+            var one = client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8));
+            await Until(() => server.Batcher.InBatchWindow, "the request reached the batch window");
+            clock.Advance(window);
+            solo.Add((await one).Value.Content[0].Text);
+        }
         var before = server.Batcher.Statistics;
-        var together = await Task.WhenAll(questions.Select(q => client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8))));
+        var together = questions.Select(q => client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8))).ToList();
+        await Until(() => server.Batcher.InBatchWindow && server.Batcher.QueuedRequests == questions.Length - 1, "all six requests queued");
+        clock.Advance(window);
+        var answers = await Task.WhenAll(together);
         var after = server.Batcher.Statistics;
-        Assert.True(after.MaxRows >= 2, $"largest batch had {after.MaxRows} rows");
-        Assert.True(after.Batches - before.Batches < questions.Length, $"{after.Batches - before.Batches} batches for {questions.Length} requests");
-        Assert.Equal(solo, together.Select(r => r.Value.Content[0].Text).ToList());
+        Assert.Equal(1, after.Batches - before.Batches);
+        Assert.Equal(questions.Length, after.MaxRows);
+        Assert.Equal(solo, answers.Select(r => r.Value.Content[0].Text).ToList());
     }
 
     [Theory]
@@ -284,49 +305,107 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     [Fact]
     public async Task Chat_QueueFull_Gets503WithRetryAfter_OthersSucceed()
     {
-        // One queue slot and a long batch window: of 4 simultaneous requests, the first waits in the window, the
-        // second takes the slot, the rest are turned away.
+        // One queue slot, one row per batch, and a batch window on a fake clock: the first request is held in the
+        // window, the second takes the slot, the third and fourth are turned away — in that order, on any machine.
+        var clock = new FakeTimeProvider();
+        var window = TimeSpan.FromMilliseconds(300);
         await using var server = await tiny.StartAsync(new ServeOptions
         {
-            ModelName = "tiny", Port = 0, MaxQueuedRequests = 1, MaxBatchRows = 1, BatchWindow = TimeSpan.FromMilliseconds(300),
-        });
+            ModelName = "tiny", Port = 0, MaxQueuedRequests = 1, MaxBatchRows = 1, BatchWindow = window,
+        }, clock);
         using var http = new HttpClient();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
-            http.PostAsync($"{server.BaseUrl}/chat/completions", new StringContent(Body(), Encoding.UTF8, "application/json"))));
-        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
-        Assert.NotEmpty(busy);
-        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.Equal("1", busy[0].Headers.RetryAfter!.ToString());
-        Assert.Contains("server_overloaded", await busy[0].Content.ReadAsStringAsync());
+        Task<HttpResponseMessage> Send() => http.PostAsync($"{server.BaseUrl}/chat/completions", new StringContent(Body(), Encoding.UTF8, "application/json"));
+        var first = Send();
+        await Until(() => server.Batcher.InBatchWindow, "the first request held in the batch window");
+        var second = Send();
+        await Until(() => server.Batcher.QueuedRequests == 1, "the second request queued");
+        var turnedAway = await Task.WhenAll(Send(), Send());
+        foreach (var busy in turnedAway)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal("1", busy.Headers.RetryAfter!.ToString());
+            Assert.Contains("server_overloaded", await busy.Content.ReadAsStringAsync());
+        }
+        clock.Advance(window);                              // the first batch runs …
+        await Until(() => first.IsCompleted && server.Batcher.InBatchWindow, "the second request held in the batch window");
+        clock.Advance(window);                              // … then the second
+        Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await second).StatusCode);
     }
 
-    // Flaky on 2 loaded cores: in one clean-clone CI run the server never saw the disconnect (4,012 tokens generated;
-    // loopback socket buffers took the whole stream), in others it dropped the row within 36–1,620 tokens.
-    // Skipped until disconnect detection stops depending on the kernel's buffering (issue to file: probe the
-    // connection between tokens instead of waiting for a failed write).
-    [Fact(Skip = "flaky: disconnect detection depends on loopback socket buffering; see the comment above")]
-    public async Task Chat_ClientDisconnects_ItsRowIsFreedAndTheNextRequestRunsAtOnce()
+    [Fact]
+    public async Task Chat_RequestOutlivesTheServersLimit_Gets504AtOnce_NothingIsGenerated()
+    {
+        // On a fake clock: the request is held in a long batch window while the clock passes the server's limit.
+        var clock = new FakeTimeProvider();
+        var limit = TimeSpan.FromMinutes(2);
+        await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, RequestTimeout = limit, BatchWindow = TimeSpan.FromMinutes(5) }, clock);
+        var pending = PostAsync(server, Body());
+        await Until(() => server.Batcher.InBatchWindow, "the request held in the batch window");
+        clock.Advance(limit);
+        var (status, json) = await pending.WaitAsync(TimeSpan.FromSeconds(60)); // answered while still in the window
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Equal("timeout", json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("120 s", json.GetProperty("error").GetProperty("message").GetString());
+        clock.Advance(TimeSpan.FromMinutes(5));     // the window closes on a cancelled request: nothing is generated for it
+        await Until(() => !server.Batcher.InBatchWindow, "the batch window closed");
+        Assert.Equal(0, server.Batcher.Statistics.Batches);
+    }
+
+    /// <summary>
+    /// "reset": the client closes with SO_LINGER 0 and the kernel sends RST; "half-close": the client sends FIN and goes
+    /// silent. Kestrel fires RequestAborted for both, and the batcher drops the row at its next token. (Which of the two
+    /// a real client sends depends on whether unread bytes sat in its buffer.) The test was flaky before because it raced
+    /// the disconnect against generating 4,000 tokens; now generation waits for the server to see it.
+    /// </summary>
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("half-close")]
+    public async Task Chat_ClientDisconnects_ItsRowIsFreedAndTheNextRequestRunsAtOnce(string how)
     {
         await using var server = await tiny.StartAsync();
-        // No draining of the unread response on dispose: the client really goes away.
-        using var http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 });
+        // Generation waits at token 8 until the server has seen the client go (bounded): detection is then not a race
+        // with how fast 4,000 tokens can be generated on a loaded machine.
+        // The client disconnects only once its row is there (at token 8), so the first batch is surely its own.
+        bool? sawDisconnect = null;
+        var atToken8 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Batcher.AfterStep = (step, requests) =>
+        {
+            if (step != 8 || sawDisconnect is not null) return; // the first batch only
+            atToken8.TrySetResult();
+            sawDisconnect = requests[0].WaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+        };
+        // A raw socket, closed by the test: the client really goes away (HttpClient may keep a connection open).
+        var client = new System.Net.Sockets.TcpClient();
         string longBody = Body(content: "Go").Replace("\"max_tokens\":12", "\"max_tokens\":4000").Replace("\"temperature\":0", "\"temperature\":0,\"stream\":true");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{server.BaseUrl}/chat/completions")
-            { Content = new StringContent(longBody, Encoding.UTF8, "application/json") }, HttpCompletionOption.ResponseHeadersRead);
-        var stream = await response.Content.ReadAsStreamAsync();
-        int read = 0;
-        var buffer = new byte[4096];
-        while (read < 1000) read += await stream.ReadAsync(buffer); // past the role chunk: a few tokens are out, generation is under way
-        stream.Dispose();                        // the client goes away
-        response.Dispose();
-        var (status, json) = await PostAsync(server, Body());
-        Assert.Equal(HttpStatusCode.OK, status);
-        // Had the abandoned row run on, its batch would have generated 4,000 tokens before the short request's. Alone the
-        // row is dropped within tens of tokens; with the whole suite competing for 2 cores, detection has taken up to ~1 s.
+        try
+        {
+            await client.ConnectAsync(server.BaseUrl.Host, server.BaseUrl.Port);
+            var stream = client.GetStream();
+            byte[] body = Encoding.UTF8.GetBytes(longBody);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST /v1/chat/completions HTTP/1.1\r\nHost: {server.BaseUrl.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await stream.WriteAsync(body);
+            var seen = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!seen.ToString().Contains("\"role\":\"assistant\"")) // the headers and the role chunk: the request is being answered
+            {
+                int n = await stream.ReadAsync(buffer);
+                Assert.True(n > 0, "the server closed the connection before answering: " + seen);
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+            await atToken8.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            if (how == "reset") { client.LingerState = new System.Net.Sockets.LingerOption(true, 0); client.Dispose(); }
+            else client.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send); // FIN; the socket stays open, unread
+            var (status, _) = await PostAsync(server, Body());
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+        finally { client.Dispose(); }
+        Assert.True(sawDisconnect == true, "the server did not see the client's disconnect within 60 s");
         var stats = server.Batcher.Statistics;
         Assert.Equal(2, stats.Batches);
-        Assert.True(stats.Tokens < 3500, $"{stats.Tokens} tokens generated in {clock.Elapsed.TotalSeconds:F2} s: the abandoned row was not dropped");
+        // The abandoned row stops at the first token after the disconnect was seen (step 8); the short request adds ≤ 12.
+        Assert.True(stats.Tokens <= 8 + 1 + 12, $"{stats.Tokens} tokens generated: the abandoned row was not dropped at once");
     }
 
     [Fact]

@@ -20,22 +20,24 @@ public sealed class FaultServer : IAsyncDisposable
     readonly Func<JsonElement, (string Reasoning, string Content)> answer;
     readonly List<string> bodies = [];
     readonly object gate = new();
+    readonly TimeProvider time;
 
-    FaultServer(WebApplication app, IEnumerable<Fault> faults, Func<JsonElement, (string, string)> answer) =>
-        (this.app, this.faults, this.answer) = (app, faults.ToList(), answer);
+    FaultServer(WebApplication app, IEnumerable<Fault> faults, Func<JsonElement, (string, string)> answer, TimeProvider time) =>
+        (this.app, this.faults, this.answer, this.time) = (app, faults.ToList(), answer, time);
 
     public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>Request bodies received, in order.</summary>
     public IReadOnlyList<string> Bodies { get { lock (gate) return bodies.ToList(); } }
 
-    public static async Task<FaultServer> StartAsync(IEnumerable<Fault> faults, Func<JsonElement, (string Reasoning, string Content)> answer)
+    /// <param name="time">The clock of Retry-After dates (share the client's fake clock to make them exact).</param>
+    public static async Task<FaultServer> StartAsync(IEnumerable<Fault> faults, Func<JsonElement, (string Reasoning, string Content)> answer, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var server = new FaultServer(app, faults, answer);
+        var server = new FaultServer(app, faults, answer, time ?? TimeProvider.System);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         await app.StartAsync();
         server.BaseUrl = new Uri(app.Urls.First().Replace("0.0.0.0", "127.0.0.1") + "/v1");
@@ -62,7 +64,7 @@ public sealed class FaultServer : IAsyncDisposable
                 return;
             case Fault.RetryAfterDate:
                 context.Response.StatusCode = 503;
-                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(3).ToString("R");
+                context.Response.Headers.RetryAfter = time.GetUtcNow().AddSeconds(3).ToString("R");
                 await context.Response.WriteAsync("{\"error\":{\"message\":\"overloaded\"}}");
                 return;
             case Fault.ServerError:
@@ -74,7 +76,7 @@ public sealed class FaultServer : IAsyncDisposable
                 await context.Response.WriteAsync("{\"error\":{\"message\":\"bad key\",\"type\":\"authentication_error\"}}");
                 return;
             case Fault.Hang:
-                try { await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted); } catch (OperationCanceledException) { }
+                try { await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted); } catch (OperationCanceledException) { }
                 return;
             case Fault.MalformedJson:
                 context.Response.ContentType = "application/json";

@@ -11,7 +11,12 @@ public sealed class ServerCommandsTests(TinyChatModel tiny) : IClassFixture<Tiny
     /// <summary>Starts <c>bard ARGS</c> and waits (bounded) for the line that names its URL.</summary>
     static (Process Process, Uri Url) Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through `env --default-signal=INT` (which execs, keeping the pid): a test host started in the background by a
+        // non-interactive shell has SIGINT ignored, children inherit that, and .NET then (rightly) never handles SIGINT,
+        // so the Ctrl-C test would depend on how the suite was launched.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bard.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;

@@ -29,19 +29,19 @@ public sealed class TinyChatModel : IDisposable
     public string Path => System.IO.Path.Combine(dir.Path, "model");
 
     /// <summary>A batcher over a freshly loaded copy of the checkpoint.</summary>
-    public ChatBatcher Batcher(ServeOptions options)
+    public ChatBatcher Batcher(ServeOptions options, TimeProvider? time = null)
     {
         var model = Checkpoint.Load(Path);
         var tokenizer = HfTokenizer.Load(Path);
         var config = TokenizerConfig.Load(Path);
-        return new ChatBatcher(model, tokenizer, ChatTemplate.FromConfig(config), config, options);
+        return new ChatBatcher(model, tokenizer, ChatTemplate.FromConfig(config), config, options, time: time);
     }
 
-    /// <summary>A started server on a free loopback port.</summary>
-    public Task<ChatServer> StartAsync(ServeOptions? options = null)
+    /// <summary>A started server on a free loopback port; <paramref name="time"/> is the clock of its batch window and timeouts.</summary>
+    public Task<ChatServer> StartAsync(ServeOptions? options = null, TimeProvider? time = null)
     {
         var o = options ?? new ServeOptions { ModelName = "tiny", Port = 0 };
-        return ChatServer.StartAsync(Batcher(o), o);
+        return ChatServer.StartAsync(Batcher(o, time), o, time);
     }
 
     public void Dispose() => dir.Dispose();

@@ -53,9 +53,10 @@ public class PreTokenizerPatternTests
     {
         var tok = Qwen3Fixture.Tokenizer;
         string text = new string(' ', 5000) + "x" + new string('a', 20000) + new string('\n', 3000);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        int[] ids = tok.Encode(text);
-        Assert.True(sw.Elapsed.TotalSeconds < 5, $"encoding 28,001 characters took {sw.Elapsed.TotalSeconds:F1} s");
-        Assert.Equal(text, tok.Decode(ids));
+        // A guard against quadratic merging of long runs (minutes at this size), not a speed assertion: a bound no
+        // machine's speed comes near.
+        var encoding = Task.Run(() => tok.Encode(text));
+        Assert.True(encoding.Wait(TimeSpan.FromSeconds(60)), "encoding 28,001 characters took more than 60 s");
+        Assert.Equal(text, tok.Decode(encoding.Result));
     }
 }
