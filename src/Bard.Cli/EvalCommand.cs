@@ -122,7 +122,7 @@ public sealed class EvalCommand : CliCommand
                 // No budget at all: a plain request.
                 var plain = await endpoint.CompleteAsync(messages, settings, ct);
                 var c = plain.Choices[0];
-                reply = new Serving.BudgetedReply(c, 0, student?.CountTokens(c.Reasoning) ?? plain.Usage.ReasoningTokens, plain.Usage);
+                reply = new Serving.BudgetedReply(c, 0, student is null ? plain.Usage.ReasoningTokens : Text.BudgetPromptFormat.CountReasoningTokens(c.Reasoning, c.ThinkingClosed, student), plain.Usage);
             }
             var verdict = verifier.Check(reply.Choice.Content, job.Problem.Answer);
             samples.Add(new EvalSample(method, job.Budget, job.Problem.Id, verdict.Correct, Math.Max(0, reply.ThinkingTokens), reply.Choice.ThinkingClosed,

@@ -32,7 +32,8 @@ public static class LocalEvaluator
                 cancel.ThrowIfCancellationRequested();
                 var prompts = chunk.Select(p => (IReadOnlyList<int>)chat.Prompt(p.Question, options.Mode == EvalMode.Budget ? budget : null)).ToList();
                 var control = options.Mode == EvalMode.Truncate
-                    ? new BudgetForcing(chat.ThinkOpenId!.Value, chat.ThinkCloseId!.Value, chunk.Select(_ => budget!.Value).ToArray(), options.AnswerAllowance)
+                    ? new BudgetForcing(chat.ThinkOpenId!.Value, chat.ThinkCloseId!.Value, chunk.Select(_ => budget!.Value).ToArray(), options.AnswerAllowance,
+                        layoutNewlineId: chat.LayoutNewlineId)
                     : null;
                 var generation = new GenerationOptions
                 {

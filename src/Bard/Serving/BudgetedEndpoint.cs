@@ -29,7 +29,7 @@ public sealed class BudgetedEndpoint(ChatEndpoint endpoint, ITokenizer? student 
         };
         var reply = await endpoint.CompleteAsync(sent, s, cancel);
         return reply.Choices.Select(c => new BudgetedReply(c, budget,
-            student is not null ? student.CountTokens(c.Reasoning) : reply.Choices.Count == 1 ? reply.Usage.ReasoningTokens : -1,
+            student is not null ? BudgetPromptFormat.CountReasoningTokens(c.Reasoning, c.ThinkingClosed, student) : reply.Choices.Count == 1 ? reply.Usage.ReasoningTokens : -1,
             reply.Usage)).ToList();
     }
 }

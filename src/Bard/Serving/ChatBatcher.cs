@@ -27,7 +27,7 @@ public sealed class ChatBatcher : IAsyncDisposable
     readonly CancellationTokenSource stopping = new();
     readonly Task loop;
     readonly int[] stopIds;
-    readonly int? openId, closeId;
+    readonly int? openId, closeId, newlineId;
     readonly Random seeds;
     readonly TimeProvider time;
     long batches, rows, maxRows, tokens;
@@ -55,6 +55,7 @@ public sealed class ChatBatcher : IAsyncDisposable
         stopIds = [.. stops];
         openId = SingleToken(this.format.ThinkOpen);
         closeId = SingleToken(this.format.ThinkClose);
+        newlineId = BudgetPromptFormat.LayoutNewlineId(tokenizer);
         seeds = new Random(seed);
         queue = Channel.CreateBounded<ChatJob>(new BoundedChannelOptions(options.MaxQueuedRequests) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         loop = Task.Factory.StartNew(() => RunAsync(stopping.Token), TaskCreationOptions.LongRunning).Unwrap();
@@ -167,7 +168,7 @@ public sealed class ChatBatcher : IAsyncDisposable
         foreach (var j in jobs.Except(live)) j.Result.TrySetCanceled(j.Cancel);
         if (live.Count == 0) return;
         var batch = live.SelectMany(j => Enumerable.Range(0, j.Request.N).Select(i => new ChatRow(j, i, tokenizer, format, stopIds,
-            j.Request.Enforcement == BudgetEnforcement.Force ? new BudgetForcing(openId!.Value, closeId!.Value, [j.Request.ThinkingBudget!.Value], int.MaxValue / 2, j.Prompt.Start == ReasoningStart.InsideThinking) : null)))
+            j.Request.Enforcement == BudgetEnforcement.Force ? new BudgetForcing(openId!.Value, closeId!.Value, [j.Request.ThinkingBudget!.Value], int.MaxValue / 2, j.Prompt.Start == ReasoningStart.InsideThinking, newlineId) : null)))
             .ToList();
         var r = live[0].Request;
         var gen = new GenerationOptions

@@ -170,6 +170,16 @@ public sealed record BudgetPromptFormat
     /// </summary>
     public int CountThinkingTokens(string output, ITokenizer tokenizer) => tokenizer.CountTokens(ThinkingText(Split(output)));
 
+    /// <summary>
+    /// Thinking length L of reasoning as a server returns it (<c>reasoning_content</c>: the text between the delimiters,
+    /// layout newlines included), by the same definition as <see cref="CountThinkingTokens(string, ITokenizer)"/>.
+    /// </summary>
+    public static int CountReasoningTokens(string reasoning, bool closed, ITokenizer tokenizer) =>
+        tokenizer.CountTokens(ThinkingText(new ThinkingSplit("", reasoning, "", Opened: true, Closed: closed)));
+
+    /// <summary>The id of "\n" when it is one token of <paramref name="tokenizer"/>: the layout newline budget forcing writes before a forced &lt;/think&gt;.</summary>
+    public static int? LayoutNewlineId(ITokenizer tokenizer) => tokenizer.Encode("\n") is [int id] ? id : null;
+
     /// <summary>Thinking length of generated ids: <see cref="CountThinkingTokens(string, ITokenizer)"/> of their decoding (special tokens kept).</summary>
     public int CountThinkingTokens(IReadOnlyList<int> ids, ITokenizer tokenizer) =>
         CountThinkingTokens(tokenizer.Decode(ids, skipSpecialTokens: false), tokenizer);

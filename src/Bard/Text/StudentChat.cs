@@ -19,6 +19,7 @@ public sealed class StudentChat
             ?? throw new BardException($"the tokenizer has no id for its end-of-turn token '{eos}' (tokenizer_config.json eos_token).");
         ThinkOpenId = tokenizer.TokenToId(format.ThinkOpen);
         ThinkCloseId = tokenizer.TokenToId(format.ThinkClose);
+        LayoutNewlineId = BudgetPromptFormat.LayoutNewlineId(tokenizer);
     }
 
     /// <summary>Reads tokenizer.json and tokenizer_config.json (its chat_template) from a checkpoint or tokenizer folder.</summary>
@@ -38,6 +39,8 @@ public sealed class StudentChat
     public int EndOfTurnId { get; }
     /// <summary>Single-token thinking delimiters, when the vocabulary has them (needed for budget forcing).</summary>
     public int? ThinkOpenId { get; }
+    /// <summary>The id of "\n" when it is a single token (budget forcing writes it before a forced close; see <see cref="Inference.BudgetForcing"/>).</summary>
+    public int? LayoutNewlineId { get; }
     public int? ThinkCloseId { get; }
 
     /// <summary>Ids of the generation prompt for a question; the budget line is added unless <paramref name="budget"/> is null.</summary>
