@@ -21,7 +21,13 @@ namespace Bard.Demo;
 public sealed class DemoPipeline(DemoOptions options, TextWriter log)
 {
     public const string TaskName = "embedded";
+    /// <summary>The RL curves plot written beside the report.</summary>
+    public const string RlCurvesPlot = "rl_curves.png";
     Device device = CPU;
+    readonly List<(string Stage, double Seconds)> stages = [];
+    readonly List<(string Run, IReadOnlyList<IReadOnlyDictionary<string, double>> Steps)> rlRuns = [];
+    Stopwatch? stageClock;
+    string? stage;
 
     /// <summary>Runs the demo into <paramref name="outDir"/> and returns the evaluation summary.</summary>
     public EvalSummary Run(string outDir, CancellationToken cancel = default)
@@ -91,29 +97,52 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
             results.AddRange(Evaluate(dir, chat, eval, verify, new EvalRunOptions { Method = method, Mode = EvalMode.Budget, Budgets = budgetsList }, cancel));
         log.WriteLine($"  evaluated {results.Count} samples in {evalClock.Elapsed.TotalSeconds:F0} s");
 
+        Stage("report");
         var difficulty = eval.ToDictionary(p => p.Id, p => $"k={ChainProblem.TryParse(p.Question)?.Difficulty}");
         var summary = EvalSummary.FromSamples(TaskName, budgetsList, clock.Elapsed.TotalSeconds, results, difficulty);
+        summary = summary with { Claims = DemoClaims.Evaluate(summary) };
         string evalDir = Path.Combine(outDir, "eval");
         Directory.CreateDirectory(evalDir);
         EvalSamplesFile.Replace(Path.Combine(evalDir, EvalSamplesFile.FileName), results);
-        var files = EvalReport.Write(outDir, summary, results);
+        string[] extra = [];
+        if (rlRuns.Count > 0) { ReportPlots.RlCurves(rlRuns, Path.Combine(outDir, RlCurvesPlot)); extra = [RlCurvesPlot]; }
+        var files = EvalReport.Write(outDir, summary, results, extra);
+        Stage(null);
+        double total = stages.Sum(x => x.Seconds);
+        var timing = new System.Text.StringBuilder("\n## Time by stage\n\n| stage | seconds | share |\n|---|---:|---:|\n");
+        log.WriteLine("time by stage:");
+        foreach (var (name, seconds) in stages)
+        {
+            log.WriteLine($"  {name,-24} {seconds,7:F1} s  {seconds / Math.Max(total, 1e-9),6:P1}");
+            timing.Append(System.FormattableString.Invariant($"| {name} | {seconds:F1} | {100 * seconds / Math.Max(total, 1e-9):F1}% |\n"));
+        }
+        timing.Append(System.FormattableString.Invariant($"| total | {total:F1} | 100% |\n"));
+        File.AppendAllText(files.Report, timing.ToString());
+        foreach (var c in summary.Claims) log.WriteLine($"  claim: {c.Name}: {(c.Holds ? "holds" : "does NOT hold")} — {c.Evidence}");
         log.WriteLine($"demo finished in {clock.Elapsed.TotalMinutes:F1} min. Report: {files.Report}");
         return summary;
     }
 
-    void Stage(string name) => log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}");
+    /// <summary>Starts timing stage <paramref name="name"/> (null: ends the last one) and logs its start.</summary>
+    void Stage(string? name)
+    {
+        if (stage is not null && stageClock is not null) stages.Add((stage, stageClock.Elapsed.TotalSeconds));
+        (stage, stageClock) = (name, name is null ? null : Stopwatch.StartNew());
+        if (name is not null) log.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {name}");
+    }
 
     string Sft(string name, string runDir, string? init, ModelConfig config, List<TrainingSequence> data, SftConfig sft, string tokenizerDir, CancellationToken cancel)
     {
         string final = Path.Combine(runDir, "final");
-        Stage($"sft {name}: {data.Count} sequences, {data.Sum(d => d.Length):N0} tokens, {sft.MaxSteps} steps");
+        Stage($"sft {name}");
+        log.WriteLine($"  {data.Count} sequences, {data.Sum(d => d.Length):N0} tokens, {sft.MaxSteps} steps");
         if (Directory.Exists(final)) { log.WriteLine($"  reusing {final}"); return final; }
         using var model = init is null ? new CausalLM(config) : Checkpoint.Load(init, device: device);
         if (init is null) { ModelInit.Initialize(model, options.Seed); model.to(device); }
         var trainer = new SftTrainer(sft with { Seed = options.Seed });
         var metrics = trainer.Train(model, data, null, new SftRun
         {
-            OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = false,
+            OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = true,
             Progress = new ProgressBar(log, $"  {name}", trainer.TotalSteps(data), interactive: false),
         }, cancel);
         if (metrics.Count > 0)
@@ -124,14 +153,21 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
     string Rl(string name, string runDir, string init, IReadOnlyList<Problem> problems, IRlEnvironment env, RlConfig rl, string tokenizerDir, CancellationToken cancel)
     {
         string final = Path.Combine(runDir, "final");
-        Stage($"rl {name}: {rl.MaxSteps} steps × {rl.PromptsPerStep} prompts × {rl.GroupSize} samples, {rl.Reward.Combination} reward");
-        if (Directory.Exists(final)) { log.WriteLine($"  reusing {final}"); return final; }
+        Stage($"rl {name}");
+        log.WriteLine($"  {rl.MaxSteps} steps × {rl.PromptsPerStep} prompts × {rl.GroupSize} samples, {rl.Reward.Combination} reward");
+        if (Directory.Exists(final))
+        {
+            log.WriteLine($"  reusing {final}");
+            rlRuns.Add((name, ReadMetrics(Path.Combine(runDir, "metrics.jsonl"))));
+            return final;
+        }
         using var policy = Checkpoint.Load(init, device: device);
         var metrics = new RlTrainer(rl with { Seed = options.Seed }).Train(policy, problems, env, new RlRun
         {
-            OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = false,
+            OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = true,
             Progress = new ProgressBar(log, $"  {name}", rl.MaxSteps, interactive: false),
         }, cancel);
+        rlRuns.Add((name, ReadMetrics(Path.Combine(runDir, "metrics.jsonl")))); // every step, also those of an earlier, interrupted run
         if (metrics.Count > 0)
         {
             int k = Math.Max(1, metrics.Count / 4);
@@ -150,6 +186,21 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         var samples = LocalEvaluator.Run(model, chat, problems, verify, run, cancel: cancel);
         log.WriteLine($"  {run.Method,-14} {run.Mode,-8} accuracy {samples.Average(s => s.Correct ? 1.0 : 0.0):P1}, mean L {samples.Average(s => s.ThinkingTokens):F1} ({clock.Elapsed.TotalSeconds:F0} s)");
         return samples;
+    }
+
+    /// <summary>The steps of a run's metrics.jsonl (numbers only); empty when there is none.</summary>
+    static IReadOnlyList<IReadOnlyDictionary<string, double>> ReadMetrics(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var steps = new List<IReadOnlyDictionary<string, double>>();
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (System.Text.Json.Nodes.JsonNode.Parse(line) is not System.Text.Json.Nodes.JsonObject o) continue;
+            steps.Add(o.Where(kv => kv.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out _))
+                .ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>()));
+        }
+        return steps;
     }
 
     static void WriteData(string dir, List<Problem> train, List<Problem> eval, List<TeacherTrace> traces, List<BudgetedSample> samples)

@@ -23,6 +23,12 @@ public sealed record BudgetMetrics(
     double? MeanAbsRelDev,
     double? OverBudgetRate)
 {
+    /// <summary>(mean L − b) / b: the signed error of the mean length (negative: thinks less than asked); null without a budget.</summary>
+    public double? MeanSignedRelDev { get; init; }
+
+    /// <summary>√(mean(((L − b) / b)²)): the root-mean-square relative error (L1's figure, Aggarwal &amp; Welleck 2025); null without a budget.</summary>
+    public double? RmseRelDev { get; init; }
+
     /// <summary>Fraction of samples whose thinking the model closed itself; null when n = 0.</summary>
     public double? ClosedThinkingRate { get; init; }
 
@@ -63,6 +69,8 @@ public sealed record BudgetMetrics(
 
         return new BudgetMetrics(budget, n, (double)correct / n, WilsonInterval.Of(correct, n), lengths.Average(), median, dev, over)
         {
+            MeanSignedRelDev = budget is { } b3 ? (lengths.Average() - b3) / b3 : null,
+            RmseRelDev = budget is { } b4 ? Math.Sqrt(lengths.Average(l => (l - b4) * (l - b4) / ((double)b4 * b4))) : null,
             ClosedThinkingRate = (double)samples.Count(s => s.ClosedThinking) / n,
             TruncatedRate = (double)samples.Count(s => s.Truncated) / n,
             MeanAnswerTokens = samples.Average(s => (double)s.AnswerTokens),

@@ -13,6 +13,9 @@ public sealed record EvalSummary(string Task, IReadOnlyList<int> Budgets, double
     /// <summary>Version of the <c>summary.json</c> layout written by this Bard.</summary>
     public const int SchemaVersion = 1;
 
+    /// <summary>Claims of the method judged from this run (the demo's; empty for a plain evaluation).</summary>
+    public IReadOnlyList<Claim> Claims { get; init; } = [];
+
     /// <summary>The confidence interval method, written into <c>summary.json</c> (<c>wilson_95</c>).</summary>
     public const string ConfidenceMethod = "wilson_95";
 

@@ -8,8 +8,8 @@ namespace Bard.Eval;
 /// <code>
 /// {"schema_version":1, "task":"gsm8k", "budgets":[128,256], "seconds":12.5, "confidence":"wilson_95",
 ///  "methods":{"bard":{"per_budget":[{"budget":128, "n":100, "accuracy":0.8, "accuracy_ci_low":..., "accuracy_ci_high":...,
-///    "mean_thinking_tokens":..., "median_thinking_tokens":..., "mean_abs_rel_dev":..., "over_budget_rate":...,
-///    "closed_thinking_rate":..., "truncated_rate":..., "mean_answer_tokens":..., "per_difficulty":[{"difficulty":"level 1","n":..,"accuracy":..}]}]}}}
+///    "mean_thinking_tokens":..., "median_thinking_tokens":..., "mean_abs_rel_dev":..., "mean_signed_rel_dev":...,
+///    "rmse_rel_dev":..., "over_budget_rate":..., "closed_thinking_rate":..., "truncated_rate":..., "mean_answer_tokens":..., "per_difficulty":[{"difficulty":"level 1","n":..,"accuracy":..}]}]}}}
 /// </code>
 /// Undefined metrics (n = 0; budget metrics in mode none, whose <c>budget</c> is null) are written as null.
 /// </summary>
@@ -52,6 +52,19 @@ public static class EvalSummaryJson
             json.WriteEndObject();
         }
         json.WriteEndObject();
+        if (s.Claims.Count > 0)
+        {
+            json.WriteStartArray("claims");
+            foreach (var c in s.Claims)
+            {
+                json.WriteStartObject();
+                json.WriteString("claim", c.Name);
+                json.WriteBoolean("holds", c.Holds);
+                json.WriteString("evidence", c.Evidence);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 
@@ -66,6 +79,8 @@ public static class EvalSummaryJson
         Number(json, "mean_thinking_tokens", r.MeanThinkingTokens);
         Number(json, "median_thinking_tokens", r.MedianThinkingTokens);
         Number(json, "mean_abs_rel_dev", r.MeanAbsRelDev);
+        Number(json, "mean_signed_rel_dev", r.MeanSignedRelDev);
+        Number(json, "rmse_rel_dev", r.RmseRelDev);
         Number(json, "over_budget_rate", r.OverBudgetRate);
         Number(json, "closed_thinking_rate", r.ClosedThinkingRate);
         Number(json, "truncated_rate", r.TruncatedRate);
@@ -121,7 +136,13 @@ public static class EvalSummaryJson
                     .Select((e, i) => ReadMetrics(Object(e, $"{at}.per_budget[{i}]", file), $"{at}.per_budget[{i}]", file)).ToArray();
                 methods.Add(new MethodSummary(m.Name, rows));
             }
-            return new EvalSummary(task, budgets, seconds, methods);
+            var claims = root.TryGetProperty("claims", out var cs) && cs.ValueKind == JsonValueKind.Array
+                ? cs.EnumerateArray().Select((c, i) => new Claim(
+                    Get(c, "claim", $"$.claims[{i}]", file, JsonValueKind.String).GetString()!,
+                    Get(c, "holds", $"$.claims[{i}]", file, null).ValueKind == JsonValueKind.True,
+                    Get(c, "evidence", $"$.claims[{i}]", file, JsonValueKind.String).GetString()!)).ToArray()
+                : [];
+            return new EvalSummary(task, budgets, seconds, methods) { Claims = claims };
         }
     }
 
@@ -145,6 +166,8 @@ public static class EvalSummaryJson
             ReqNumber(e, "mean_abs_rel_dev", at, file),
             ReqNumber(e, "over_budget_rate", at, file))
         {
+            MeanSignedRelDev = OptNumber(e, "mean_signed_rel_dev", at, file),
+            RmseRelDev = OptNumber(e, "rmse_rel_dev", at, file),
             ClosedThinkingRate = OptNumber(e, "closed_thinking_rate", at, file),
             TruncatedRate = OptNumber(e, "truncated_rate", at, file),
             MeanAnswerTokens = OptNumber(e, "mean_answer_tokens", at, file),

@@ -22,6 +22,15 @@ public static class ReportMarkdown
         md.AppendLine("L is the number of thinking tokens and b the budget. Accuracy is given with its 95% Wilson score interval; "
             + "|L − b| / b is averaged over samples; over budget means L > b. \"none\" is a run without a budget (mode none).").AppendLine();
 
+        if (summary.Claims.Count > 0)
+        {
+            md.AppendLine("## What reproduced").AppendLine();
+            md.AppendLine("| claim | holds | evidence |");
+            md.AppendLine("|---|---|---|");
+            foreach (var c in summary.Claims) md.AppendLine($"| {c.Name} | {(c.Holds ? "yes" : "**no**")} | {c.Evidence.Replace("|", "\\|")} |");
+            md.AppendLine();
+        }
+
         var columns = summary.Methods.SelectMany(m => m.PerBudget.Select(r => r.Budget)).Distinct().OrderBy(b => b ?? 0).ToArray();
         md.AppendLine("## Accuracy by method and budget").AppendLine();
         Grid(md, summary, columns, r => Percent(r.Accuracy));
@@ -32,11 +41,12 @@ public static class ReportMarkdown
         foreach (var m in summary.Methods)
         {
             md.AppendLine($"## {m.Method}").AppendLine();
-            md.AppendLine("| budget | accuracy (95% CI) | mean L | median L | mean \\|L − b\\| / b | over budget | closed thinking | n |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| budget | accuracy (95% CI) | mean L | median L | mean \\|L − b\\| / b | (mean L − b) / b | RMSE of (L − b) / b | over budget | closed thinking | n |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in m.PerBudget)
                 md.AppendLine($"| {BudgetLabel(r.Budget)} | {AccuracyWithCi(r)} | {Fixed(r.MeanThinkingTokens, "0.0")} | {Fixed(r.MedianThinkingTokens, "0.#")} | "
-                    + $"{Fixed(r.MeanAbsRelDev, "0.000")} | {Percent(r.OverBudgetRate)} | {Percent(r.ClosedThinkingRate)} | {r.N} |");
+                    + $"{Fixed(r.MeanAbsRelDev, "0.000")} | {Fixed(r.MeanSignedRelDev, "+0.000;-0.000;0.000")} | {Fixed(r.RmseRelDev, "0.000")} | "
+                    + $"{Percent(r.OverBudgetRate)} | {Percent(r.ClosedThinkingRate)} | {r.N} |");
             md.AppendLine();
             var labels = m.PerBudget.SelectMany(r => r.PerDifficulty.Select(d => d.Difficulty)).Distinct().Order(StringComparer.Ordinal).ToArray();
             if (labels.Length > 0)

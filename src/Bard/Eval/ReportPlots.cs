@@ -95,6 +95,58 @@ public static class ReportPlots
     }
 
     /// <summary>
+    /// (d) The accuracy–compute frontier: accuracy (%) against mean thinking tokens actually spent (log2), one curve per
+    /// method through its budgets in order; a method without a budget is a single point. Up and to the left is better.
+    /// </summary>
+    public static void AccuracyVsThinking(EvalSummary summary, string path)
+    {
+        var plt = NewPlot($"{summary.Task}: accuracy vs thinking tokens spent", "mean thinking tokens L (log2 scale)", "accuracy (%)");
+        var lengths = new List<double>();
+        int i = 0;
+        foreach (var m in summary.Methods)
+        {
+            var color = Colour(i++);
+            var rows = m.PerBudget.Where(r => r.Accuracy is not null && r.MeanThinkingTokens is > 0).OrderBy(r => r.Budget ?? 0).ToArray();
+            if (rows.Length == 0) continue;
+            lengths.AddRange(rows.Select(r => r.MeanThinkingTokens!.Value));
+            var line = plt.Add.Scatter(rows.Select(r => Math.Log2(r.MeanThinkingTokens!.Value)).ToArray(), rows.Select(r => 100 * r.Accuracy!.Value).ToArray(), color);
+            line.LegendText = m.Method;
+            line.LineWidth = rows.Length > 1 ? 2 : 0;
+            line.MarkerSize = 8;
+        }
+        if (lengths.Count > 0) PowerOfTwoTicks(plt.Axes.Bottom, lengths.Min(), lengths.Max());
+        plt.Axes.SetLimitsY(0, 100);
+        Save(plt, path, Alignment.LowerRight);
+    }
+
+    /// <summary>
+    /// RL training curves: reward, accuracy and budget fidelity of the sampled rollouts per step, one colour per run
+    /// and one line pattern per quantity (reward solid, accuracy dashed, fidelity dotted).
+    /// </summary>
+    public static void RlCurves(IReadOnlyList<(string Run, IReadOnlyList<IReadOnlyDictionary<string, double>> Steps)> runs, string path)
+    {
+        var plt = NewPlot("RL: rollout reward, accuracy and fidelity per step", "RL step", "mean over the step's rollouts");
+        (string Key, LinePattern Pattern)[] series = [("reward_mean", LinePattern.Solid), ("accuracy", LinePattern.Dashed), ("fidelity_mean", LinePattern.Dotted)];
+        int i = 0;
+        foreach (var (run, steps) in runs)
+        {
+            var color = Colour(i++);
+            foreach (var (key, pattern) in series)
+            {
+                var points = steps.Select((m, k) => (X: m.TryGetValue("step", out var st) ? st : k + 1, Y: m.TryGetValue(key, out var v) ? v : double.NaN))
+                    .Where(p => double.IsFinite(p.Y)).ToArray();
+                if (points.Length == 0) continue;
+                var line = plt.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray(), color);
+                line.LinePattern = pattern;
+                line.LineWidth = 2;
+                line.LegendText = $"{run}: {key.Replace("_mean", "")}";
+            }
+        }
+        plt.Axes.SetLimitsY(0, 1.05);
+        Save(plt, path, Alignment.LowerRight);
+    }
+
+    /// <summary>
     /// (c) Distribution of L / b per method over all its budgeted samples: the fraction of samples in each bin of
     /// width <see cref="RatioBinWidth"/>, drawn as a line per method; a vertical line marks L = b.
     /// </summary>

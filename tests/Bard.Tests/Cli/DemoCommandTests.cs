@@ -16,8 +16,14 @@ public class DemoCommandTests
         Assert.True(code == 0, e.ToString());
         Assert.Equal(Path.GetFullPath(tmp.File("report.md")), o.ToString().Trim());
         foreach (var f in new[] { "report.md", "summary.json", "accuracy_vs_budget.png", "thinking_vs_budget.png", "length_ratio.png",
-                     "demo.json", "eval/samples.jsonl", "tokenizer/tokenizer.json", "models/bard/final/model.safetensors" })
+                     "accuracy_vs_thinking.png", "rl_curves.png", "demo.json", "eval/samples.jsonl", "tokenizer/tokenizer.json", "models/bard/final/model.safetensors" })
             Assert.True(File.Exists(tmp.File(f)), f);
+        // Every training run inside the demo writes TensorBoard events.
+        foreach (var run in new[] { "agnostic", "bard_sft", "bard", "bard_additive", "bard_rl_only" })
+        {
+            string events = tmp.File($"models/{run}/tensorboard");
+            Assert.True(Directory.Exists(events) && Directory.GetFiles(events, "*tfevents*", SearchOption.AllDirectories).Length > 0, $"{run}: no TensorBoard events");
+        }
 
         using var doc = JsonDocument.Parse(File.ReadAllText(tmp.File("summary.json")));
         var root = doc.RootElement;
@@ -32,11 +38,25 @@ public class DemoCommandTests
             Assert.Equal(budgets, rows.EnumerateArray().Select(r => r.GetProperty("budget").GetInt32()));
             foreach (var row in rows.EnumerateArray())
             {
-                foreach (var key in new[] { "accuracy", "mean_thinking_tokens", "mean_abs_rel_dev", "over_budget_rate" })
+                foreach (var key in new[] { "accuracy", "mean_thinking_tokens", "mean_abs_rel_dev", "mean_signed_rel_dev", "rmse_rel_dev", "over_budget_rate" })
                     Assert.True(row.GetProperty(key).ValueKind == JsonValueKind.Number, $"{method}: {key}");
                 Assert.True(row.GetProperty("n").GetInt32() > 0, method);
             }
         }
+
+        // The claims of the method, judged from this run, in summary.json and in the report.
+        var claims = root.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(6, claims.Count);
+        foreach (var c in claims)
+        {
+            Assert.False(string.IsNullOrEmpty(c.GetProperty("claim").GetString()));
+            Assert.True(c.GetProperty("holds").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.False(string.IsNullOrEmpty(c.GetProperty("evidence").GetString()));
+        }
+        string report = File.ReadAllText(tmp.File("report.md"));
+        Assert.Contains("## What reproduced", report);
+        Assert.Contains("## Time by stage", report);
+        Assert.Contains("rl_curves.png", report);
 
         // Re-running reuses every finished stage.
         var again = new StringWriter();

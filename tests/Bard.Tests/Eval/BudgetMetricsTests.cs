@@ -25,6 +25,29 @@ public class BudgetMetricsTests
         Assert.Equal(0.25, m.TruncatedRate);
         Assert.Equal(12.5, m.MeanAnswerTokens);
         Assert.Equal(WilsonInterval.Of(3, 4), m.AccuracyCi);
+        // (mean L − b)/b = (150 − 100)/100; RMSE: √((0.25 + 0 + 0.25 + 4)/4) = √1.125.
+        Assert.Equal(0.5, m.MeanSignedRelDev!.Value, 12);
+        Assert.Equal(Math.Sqrt(1.125), m.RmseRelDev!.Value, 12);
+    }
+
+    [Theory]
+    // b, L values, (mean L − b)/b, RMSE of (L − b)/b: the signed error cancels where the absolute one does not
+    [InlineData(10, new[] { 5, 15 }, 0.0, 0.5)]
+    [InlineData(20, new[] { 10, 10, 10 }, -0.5, 0.5)]
+    [InlineData(8, new[] { 8 }, 0.0, 0.0)]
+    public void Compute_SignedAndRmseRelativeDeviation(int budget, int[] lengths, double signed, double rmse)
+    {
+        var m = BudgetMetrics.Compute(budget, lengths.Select((l, i) => S(budget, l, true, $"p{i}")).ToArray());
+        Assert.Equal(signed, m.MeanSignedRelDev!.Value, 12);
+        Assert.Equal(rmse, m.RmseRelDev!.Value, 12);
+    }
+
+    [Fact]
+    public void Compute_NoBudget_SignedAndRmseAreNull()
+    {
+        var m = BudgetMetrics.Compute(null, [S(null, 40, true)]);
+        Assert.Null(m.MeanSignedRelDev);
+        Assert.Null(m.RmseRelDev);
     }
 
     [Theory]

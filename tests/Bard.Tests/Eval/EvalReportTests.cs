@@ -48,7 +48,8 @@ public class EvalReportTests
     {
         // bard at 128: 1/2 correct → Wilson [9.5, 90.5]; L = 100, 200 → mean 150, median 150, |L−b|/b 0.391, over 50%.
         var md = ReportMarkdown.Render(EvalSummary.FromSamples("gsm8k", [128, 256], 1, EvalSummaryJsonTests.Samples()), []);
-        Assert.Contains("| 128 | 50.0% [9.5, 90.5] | 150.0 | 150 | 0.391 | 50.0% | 50.0% | 2 |", md);
+        // (mean L − b)/b = 22/128 = +0.172; RMSE √((28² + 72²)/2)/128 = 0.427.
+        Assert.Contains("| 128 | 50.0% [9.5, 90.5] | 150.0 | 150 | 0.391 | +0.172 | 0.427 | 50.0% | 50.0% | 2 |", md);
         Assert.DoesNotContain("## Plots", md);
     }
 
