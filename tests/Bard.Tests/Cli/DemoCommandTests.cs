@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bard.Cli;
+using Bard.Demo;
 using Bard.Eval;
 
 namespace Bard.Tests.Cli;
@@ -62,5 +63,23 @@ public class DemoCommandTests
         var again = new StringWriter();
         Assert.Equal(0, Program.Run(["demo", "--quick", "--out", tmp.Path], new StringWriter(), again));
         Assert.Contains("reusing", again.ToString());
+    }
+
+    [Fact]
+    public void Config_DemoJsonRoundTrips_AndBadKeysOrQuickTogetherAreRefused()
+    {
+        using var tmp = new TempDir();
+        // An earlier run's demo.json is a valid --config: it reads back to the same options.
+        string text = ConfigJson.Serialize(DemoOptions.Quick);
+        File.WriteAllText(tmp.File("demo.json"), text);
+        Assert.Equal(text, ConfigJson.Serialize(ConfigJson.Load<DemoOptions>(tmp.File("demo.json"))));
+
+        File.WriteAllText(tmp.File("bad.json"), "{\"train_problem\": 10}");
+        var e = new StringWriter();
+        Assert.NotEqual(0, Program.Run(["demo", "--config", tmp.File("bad.json"), "--out", tmp.File("out")], new StringWriter(), e));
+        Assert.Contains("train_problem", e.ToString());
+        e = new StringWriter();
+        Assert.NotEqual(0, Program.Run(["demo", "--quick", "--config", tmp.File("demo.json"), "--out", tmp.File("out")], new StringWriter(), e));
+        Assert.Contains("--quick and --config", e.ToString());
     }
 }

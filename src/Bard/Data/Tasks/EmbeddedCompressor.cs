@@ -52,20 +52,26 @@ public sealed class EmbeddedCompressor
     {
         if (budget <= 0) throw new BardException($"budget {budget} is not positive; budgets are numbers of thinking tokens ≥ 1.");
         double tolerance = _options.Tolerance * budget + 1e-9, target = _options.TargetError * budget + 1e-9;
-        // Merge steps only when the budget forces it: among the renderings within tolerance, keep those whose
-        // largest leap (operations per written result) is the smallest any of them achieves.
-        int leap = int.MaxValue;
+        // Leave out only what the budget forces. Among the renderings within tolerance keep the most explicit ones by
+        // Explicitness (the smallest largest leap, then the most written results, then the fewest results written
+        // without their operation); only then prefer the richest one on target, or the closest. Landing closer to b
+        // never buys a barer trace: before this rule b = 32 got "8 3 8 4 -8=6 so the answer is 6." (exactly 32) where
+        // b = 24 got "8+5=3 3*6=8 8-4=4 4-8=6", and the demo's student fell from 82% accuracy at b = 24 to 48% at 32.
+        (int, int, int)? most = null;
         foreach (var c in candidates)
-            if (Math.Abs(c.Tokens - budget) <= tolerance) leap = Math.Min(leap, c.Plan.LargestLeap);
+            if (Math.Abs(c.Tokens - budget) <= tolerance && (most is null || Explicitness(c.Plan).CompareTo(most.Value) < 0)) most = Explicitness(c.Plan);
         CompressionResult? best = null;
         int bestDistance = int.MaxValue;
         foreach (var c in candidates) // richest first
         {
-            if (leap != int.MaxValue && c.Plan.LargestLeap != leap) continue;
+            if (most is { } m && Explicitness(c.Plan) != m) continue;
             int d = Math.Abs(c.Tokens - budget);
             if (d <= target) { best = c; break; }
             if (d < bestDistance) { best = c; bestDistance = d; }
         }
         return best! with { Budget = budget, Accepted = Math.Abs(best!.Tokens - budget) <= tolerance };
     }
+
+    /// <summary>A plan's explicitness as a sort key, smaller = more explicit: (largest leap, −written results, bare values).</summary>
+    public static (int Leap, int Unwritten, int Bare) Explicitness(ReasoningPlan plan) => (plan.LargestLeap, -plan.WrittenSteps, plan.BareValues);
 }

@@ -13,6 +13,9 @@ public sealed record ReasoningPlan(RestateLevel Restate, IReadOnlyList<StepLevel
     /// <summary>Number of steps whose result is written (not merged).</summary>
     public int WrittenSteps => Steps.Count(s => s != StepLevel.Merged);
 
+    /// <summary>Steps written as a bare <see cref="StepLevel.Value"/>: a result without the operation that made it.</summary>
+    public int BareValues => Steps.Count(s => s == StepLevel.Value);
+
     /// <summary>The largest number of operations one written result covers (1 = no merged steps).</summary>
     public int LargestLeap
     {
