@@ -6,7 +6,7 @@ namespace Bard.Demo;
 
 /// <summary>
 /// What <c>bard demo</c> runs: the embedded task end to end, sized to finish within 20 minutes on 2 CPU
-/// cores (<see cref="Default"/>: 14.3 min measured) or about a minute (<see cref="Quick"/>). Immutable; every run writes the resolved
+/// cores (<see cref="Default"/>: 13.5 min measured on 2026-12-01) or about a minute (<see cref="Quick"/>). Immutable; every run writes the resolved
 /// options to OUT/demo.json.
 /// </summary>
 public sealed record DemoOptions

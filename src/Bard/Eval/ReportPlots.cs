@@ -116,7 +116,7 @@ public static class ReportPlots
         }
         if (lengths.Count > 0) PowerOfTwoTicks(plt.Axes.Bottom, lengths.Min(), lengths.Max());
         plt.Axes.SetLimitsY(0, 100);
-        Save(plt, path, Alignment.LowerRight);
+        Save(plt, path, Alignment.UpperLeft);
     }
 
     /// <summary>

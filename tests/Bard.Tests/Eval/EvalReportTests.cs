@@ -15,7 +15,7 @@ public class EvalReportTests
         var files = EvalReport.Write(dir.Path, summary, samples);
 
         Assert.True(File.Exists(files.Summary));
-        Assert.Equal(3, files.Plots.Count);
+        Assert.Equal(4, files.Plots.Count); // accuracy and thinking vs budget, the accuracy–compute frontier, L / b
         foreach (var png in files.Plots)
         {
             byte[] bytes = File.ReadAllBytes(png);
@@ -27,6 +27,7 @@ public class EvalReportTests
         Assert.Contains("| bard | – | 50.0% | 100.0% |", md);
         Assert.Contains("## truncation", md);
         Assert.Contains("![accuracy_vs_budget](accuracy_vs_budget.png)", md);
+        Assert.Contains("![accuracy_vs_thinking](accuracy_vs_thinking.png)", md);
     }
 
     [Fact]
