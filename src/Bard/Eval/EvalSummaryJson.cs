@@ -52,19 +52,12 @@ public static class EvalSummaryJson
             json.WriteEndObject();
         }
         json.WriteEndObject();
-        if (s.Claims.Count > 0)
+        ObjectArray(json, "claims", s.Claims, c =>
         {
-            json.WriteStartArray("claims");
-            foreach (var c in s.Claims)
-            {
-                json.WriteStartObject();
-                json.WriteString("claim", c.Name);
-                json.WriteBoolean("holds", c.Holds);
-                json.WriteString("evidence", c.Evidence);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
+            json.WriteString("claim", c.Name);
+            json.WriteBoolean("holds", c.Holds);
+            json.WriteString("evidence", c.Evidence);
+        });
         json.WriteEndObject();
     }
 
@@ -85,20 +78,27 @@ public static class EvalSummaryJson
         Number(json, "closed_thinking_rate", r.ClosedThinkingRate);
         Number(json, "truncated_rate", r.TruncatedRate);
         Number(json, "mean_answer_tokens", r.MeanAnswerTokens);
-        if (r.PerDifficulty.Count > 0)
+        ObjectArray(json, "per_difficulty", r.PerDifficulty, d =>
         {
-            json.WriteStartArray("per_difficulty");
-            foreach (var d in r.PerDifficulty)
-            {
-                json.WriteStartObject();
-                json.WriteString("difficulty", d.Difficulty);
-                json.WriteNumber("n", d.N);
-                json.WriteNumber("accuracy", d.Accuracy);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        }
+            json.WriteString("difficulty", d.Difficulty);
+            json.WriteNumber("n", d.N);
+            json.WriteNumber("accuracy", d.Accuracy);
+        });
         json.WriteEndObject();
+    }
+
+    /// <summary>An array of objects under <paramref name="key"/>, each written by <paramref name="fields"/>; nothing when <paramref name="items"/> is empty.</summary>
+    static void ObjectArray<T>(Utf8JsonWriter json, string key, IReadOnlyList<T> items, Action<T> fields)
+    {
+        if (items.Count == 0) return;
+        json.WriteStartArray(key);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            fields(item);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     static void Number(Utf8JsonWriter json, string key, double? v)
