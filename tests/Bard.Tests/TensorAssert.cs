@@ -21,6 +21,14 @@ public static class TensorAssert
         }
     }
 
+    /// <summary><see cref="Close"/> on every parameter of two models of the same shape, named by parameter.</summary>
+    public static void CloseParameters(TorchSharp.torch.nn.Module expected, TorchSharp.torch.nn.Module actual, double atol)
+    {
+        var byName = actual.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in expected.named_parameters())
+            Close(p.detach(), byName[name].detach(), atol, name);
+    }
+
     public static void Equal(Tensor expected, Tensor actual, string what)
     {
         Assert.True(expected.shape.SequenceEqual(actual.shape),

@@ -158,7 +158,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         if (Directory.Exists(final))
         {
             log.WriteLine($"  reusing {final}");
-            rlRuns.Add((name, ReadMetrics(Path.Combine(runDir, "metrics.jsonl"))));
+            rlRuns.Add((name, MetricsWriter.Read(runDir)));
             return final;
         }
         using var policy = Checkpoint.Load(init, device: device);
@@ -167,7 +167,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
             OutDir = runDir, Resume = true, TokenizerDir = tokenizerDir, TensorBoard = true,
             Progress = new ProgressBar(log, $"  {name}", rl.MaxSteps, interactive: false),
         }, cancel);
-        rlRuns.Add((name, ReadMetrics(Path.Combine(runDir, "metrics.jsonl")))); // every step, also those of an earlier, interrupted run
+        rlRuns.Add((name, MetricsWriter.Read(runDir))); // every step, also those of an earlier, interrupted run
         if (metrics.Count > 0)
         {
             int k = Math.Max(1, metrics.Count / 4);
@@ -186,21 +186,6 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         var samples = LocalEvaluator.Run(model, chat, problems, verify, run, cancel: cancel);
         log.WriteLine($"  {run.Method,-14} {run.Mode,-8} accuracy {samples.Average(s => s.Correct ? 1.0 : 0.0):P1}, mean L {samples.Average(s => s.ThinkingTokens):F1} ({clock.Elapsed.TotalSeconds:F0} s)");
         return samples;
-    }
-
-    /// <summary>The steps of a run's metrics.jsonl (numbers only); empty when there is none.</summary>
-    static IReadOnlyList<IReadOnlyDictionary<string, double>> ReadMetrics(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var steps = new List<IReadOnlyDictionary<string, double>>();
-        foreach (var line in File.ReadLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            if (System.Text.Json.Nodes.JsonNode.Parse(line) is not System.Text.Json.Nodes.JsonObject o) continue;
-            steps.Add(o.Where(kv => kv.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<double>(out _))
-                .ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>()));
-        }
-        return steps;
     }
 
     static void WriteData(string dir, List<Problem> train, List<Problem> eval, List<TeacherTrace> traces, List<BudgetedSample> samples)

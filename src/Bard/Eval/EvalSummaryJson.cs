@@ -139,7 +139,7 @@ public static class EvalSummaryJson
             var claims = root.TryGetProperty("claims", out var cs) && cs.ValueKind == JsonValueKind.Array
                 ? cs.EnumerateArray().Select((c, i) => new Claim(
                     Get(c, "claim", $"$.claims[{i}]", file, JsonValueKind.String).GetString()!,
-                    Get(c, "holds", $"$.claims[{i}]", file, null).ValueKind == JsonValueKind.True,
+                    Bool(Get(c, "holds", $"$.claims[{i}]", file, null), $"$.claims[{i}].holds", file),
                     Get(c, "evidence", $"$.claims[{i}]", file, JsonValueKind.String).GetString()!)).ToArray()
                 : [];
             return new EvalSummary(task, budgets, seconds, methods) { Claims = claims };
@@ -174,6 +174,13 @@ public static class EvalSummaryJson
             PerDifficulty = perDifficulty,
         };
     }
+
+    static bool Bool(JsonElement e, string at, string file) => e.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new BardException($"{file}: field '{at}' must be true or false, got {e.ValueKind.ToString().ToLowerInvariant()}."),
+    };
 
     static JsonElement Object(JsonElement e, string at, string file) => e.ValueKind == JsonValueKind.Object ? e
         : throw new BardException($"{file}: {at} must be a JSON object, got {e.ValueKind.ToString().ToLowerInvariant()}.");

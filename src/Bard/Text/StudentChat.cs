@@ -39,9 +39,9 @@ public sealed class StudentChat
     public int EndOfTurnId { get; }
     /// <summary>Single-token thinking delimiters, when the vocabulary has them (needed for budget forcing).</summary>
     public int? ThinkOpenId { get; }
+    public int? ThinkCloseId { get; }
     /// <summary>The id of "\n" when it is a single token (budget forcing writes it before a forced close; see <see cref="Inference.BudgetForcing"/>).</summary>
     public int? LayoutNewlineId { get; }
-    public int? ThinkCloseId { get; }
 
     /// <summary>Ids of the generation prompt for a question; the budget line is added unless <paramref name="budget"/> is null.</summary>
     public int[] Prompt(string question, int? budget, string? system = null) =>

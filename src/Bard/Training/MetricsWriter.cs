@@ -15,9 +15,12 @@ public sealed class MetricsWriter : IDisposable
     readonly StreamWriter jsonl;
     readonly TorchSharp.Modules.SummaryWriter? tensorboard;
 
+    /// <summary>The metrics file's name in a run folder.</summary>
+    public const string FileName = "metrics.jsonl";
+
     public MetricsWriter(string outDir, int resumeFromStep, bool tensorboard = true)
     {
-        Path = System.IO.Path.Combine(outDir, "metrics.jsonl");
+        Path = System.IO.Path.Combine(outDir, FileName);
         if (File.Exists(Path))
         {
             var keep = File.ReadLines(Path).Where(l => StepOf(l) is { } s && s <= resumeFromStep).ToList();
@@ -39,6 +42,27 @@ public sealed class MetricsWriter : IDisposable
             if (double.IsFinite(v)) tensorboard?.add_scalar(k, (float)v, step);
         }
         jsonl.WriteLine(o.ToJsonString());
+    }
+
+    /// <summary>
+    /// The steps recorded in <paramref name="outDir"/>'s metrics file, numeric fields only (a NaN, written as null, is
+    /// left out); a line that does not parse (a write torn by a kill) is skipped. Empty when there is no file.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Read(string outDir)
+    {
+        string path = System.IO.Path.Combine(outDir, FileName);
+        if (!File.Exists(path)) return [];
+        var steps = new List<IReadOnlyDictionary<string, double>>();
+        foreach (var line in File.ReadLines(path))
+        {
+            JsonNode? node;
+            try { node = JsonNode.Parse(line); }
+            catch (JsonException) { continue; }
+            if (node is not JsonObject o) continue;
+            steps.Add(o.Where(kv => kv.Value is JsonValue v && v.TryGetValue<double>(out _))
+                .ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>()));
+        }
+        return steps;
     }
 
     static int? StepOf(string line)

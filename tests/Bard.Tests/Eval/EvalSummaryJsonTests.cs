@@ -91,6 +91,8 @@ public class EvalSummaryJsonTests
     [InlineData("""{"task":"t","budgets":[1],"seconds":1,"methods":{"bard":{"per_budget":[{"budget":1,"n":1,"accuracy":1,"mean_thinking_tokens":1,"mean_abs_rel_dev":0}]}}}""", "'$.methods.bard.per_budget[0].over_budget_rate' is missing")]
     [InlineData("""{"task":"t","budgets":["x"],"seconds":1,"methods":{}}""", "'$.budgets[0]' must be an integer")]
     [InlineData("""not json""", "not valid JSON")]
+    [InlineData("""{"task":"t","budgets":[1],"seconds":1,"methods":{},"claims":[{"claim":"c","holds":"yes","evidence":"e"}]}""", "'$.claims[0].holds' must be true or false")]
+    [InlineData("""{"task":"t","budgets":[1],"seconds":1,"methods":{},"claims":[{"claim":"c","holds":true}]}""", "'$.claims[0].evidence' is missing")]
     public void Parse_BadFile_NamesFileAndField(string text, string expected)
     {
         var e = Assert.Throws<BardException>(() => EvalSummaryJson.Parse(text, "run/summary.json"));

@@ -48,12 +48,7 @@ public class RlTrainerTests
 
     // Equivalence checks compare weights after AdamW steps, which amplify rounding where a gradient is ≈ 0 (by up to
     // lr/ε = 1e5 here); in float64 that keeps kernel- and thread-dependent rounding below 1e-9 (see SftTrainerTests).
-    static void AssertSameWeights(CausalLM expected, CausalLM actual)
-    {
-        var pa = actual.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, p) in expected.named_parameters())
-            TensorAssert.Close(p.detach(), pa[name].detach(), 1e-9, name);
-    }
+    static void AssertSameWeights(CausalLM expected, CausalLM actual) => TensorAssert.CloseParameters(expected, actual, 1e-9);
 
     [Fact]
     public void Train_OneStep_ChangesParametersWithRatioOneAndNoClipping()

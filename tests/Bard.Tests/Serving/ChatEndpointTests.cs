@@ -28,12 +28,6 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
         Endpoint = url, Model = "tiny", Stream = stream, MaxAttempts = attempts, Timeout = LongTimeout,
     };
 
-    /// <summary>Waits (bounded, as a guard against a hang) until the fault server has received <paramref name="count"/> requests.</summary>
-    static async Task UntilReceived(FaultServer faults, int count)
-    {
-        for (var guard = System.Diagnostics.Stopwatch.StartNew(); faults.Bodies.Count < count; await Task.Delay(5))
-            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(60), $"the client sent {faults.Bodies.Count} of {count} requests within 60 s");
-    }
 
     [Theory]
     [InlineData(false)]
@@ -72,7 +66,7 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
         var clock = new FakeTimeProvider();
         using var endpoint = new ChatEndpoint(Options(faults.BaseUrl), delay: waits.Delay, time: clock);
         var pending = endpoint.CompleteAsync(Question);
-        await UntilReceived(faults, 4);            // the 4th try hangs: the server never answers
+        await Eventually.Until(() => faults.Bodies.Count == 4, "the 4th try sent"); // it hangs: the server never answers
         Assert.False(pending.IsCompleted);
         clock.Advance(LongTimeout);                 // its timeout expires on the fake clock
         var reply = await pending;

@@ -29,13 +29,6 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    /// <summary>Waits (bounded: a guard against a hang, not a timing assertion) until <paramref name="condition"/> holds.</summary>
-    static async Task Until(Func<bool> condition, string what)
-    {
-        for (var guard = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(5))
-            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(60), $"not within 60 s: {what}");
-    }
-
     static string Body(string extra = "", string model = "tiny", string content = "What is 2+3?") =>
         $"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"{content}\"}}],\"max_tokens\":12,\"temperature\":0{extra}}}";
 
@@ -193,13 +186,13 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         foreach (var q in questions)
         {
             var one = client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8));
-            await Until(() => server.Batcher.InBatchWindow, "the request reached the batch window");
+            await Eventually.Until(() => server.Batcher.InBatchWindow, "the request reached the batch window");
             clock.Advance(window);
             solo.Add((await one).Value.Content[0].Text);
         }
         var before = server.Batcher.Statistics;
         var together = questions.Select(q => client.CompleteChatAsync([new UserChatMessage(q)], Greedy(8))).ToList();
-        await Until(() => server.Batcher.InBatchWindow && server.Batcher.QueuedRequests == questions.Length - 1, "all six requests queued");
+        await Eventually.Until(() => server.Batcher.InBatchWindow && server.Batcher.QueuedRequests == questions.Length - 1, "all six requests queued");
         clock.Advance(window);
         var answers = await Task.WhenAll(together);
         var after = server.Batcher.Statistics;
@@ -318,9 +311,9 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         using var http = new HttpClient();
         Task<HttpResponseMessage> Send() => http.PostAsync($"{server.BaseUrl}/chat/completions", new StringContent(Body(), Encoding.UTF8, "application/json"));
         var first = Send();
-        await Until(() => server.Batcher.InBatchWindow, "the first request held in the batch window");
+        await Eventually.Until(() => server.Batcher.InBatchWindow, "the first request held in the batch window");
         var second = Send();
-        await Until(() => server.Batcher.QueuedRequests == 1, "the second request queued");
+        await Eventually.Until(() => server.Batcher.QueuedRequests == 1, "the second request queued");
         var turnedAway = await Task.WhenAll(Send(), Send());
         foreach (var busy in turnedAway)
         {
@@ -329,7 +322,7 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
             Assert.Contains("server_overloaded", await busy.Content.ReadAsStringAsync());
         }
         clock.Advance(window);                              // the first batch runs …
-        await Until(() => first.IsCompleted && server.Batcher.InBatchWindow, "the second request held in the batch window");
+        await Eventually.Until(() => first.IsCompleted && server.Batcher.InBatchWindow, "the second request held in the batch window");
         clock.Advance(window);                              // … then the second
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second).StatusCode);
@@ -343,15 +336,20 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         var limit = TimeSpan.FromMinutes(2);
         await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, RequestTimeout = limit, BatchWindow = TimeSpan.FromMinutes(5) }, clock);
         var pending = PostAsync(server, Body());
-        await Until(() => server.Batcher.InBatchWindow, "the request held in the batch window");
+        await Eventually.Until(() => server.Batcher.InBatchWindow, "the request held in the batch window");
         clock.Advance(limit);
         var (status, json) = await pending.WaitAsync(TimeSpan.FromSeconds(60)); // answered while still in the window
         Assert.Equal(HttpStatusCode.GatewayTimeout, status);
         Assert.Equal("timeout", json.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("120 s", json.GetProperty("error").GetProperty("message").GetString());
         clock.Advance(TimeSpan.FromMinutes(5));     // the window closes on a cancelled request: nothing is generated for it
-        await Until(() => !server.Batcher.InBatchWindow, "the batch window closed");
+        await Eventually.Until(() => !server.Batcher.InBatchWindow, "the batch window closed");
+        // The loop takes a second request only once it is done with the first: then the statistics are final for it.
+        var next = PostAsync(server, Body());
+        await Eventually.Until(() => server.Batcher.InBatchWindow, "the second request held in the batch window");
         Assert.Equal(0, server.Batcher.Statistics.Batches);
+        clock.Advance(limit);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, (await next.WaitAsync(TimeSpan.FromSeconds(60))).Status);
     }
 
     /// <summary>

@@ -39,12 +39,7 @@ public class SftTrainerTests
     /// </summary>
     const double Float64WeightTolerance = 1e-9;
 
-    static void AssertSameWeights(CausalLM expected, CausalLM actual, double atol = Float64WeightTolerance)
-    {
-        var pa = actual.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var (name, p) in expected.named_parameters())
-            TensorAssert.Close(p.detach(), pa[name].detach(), atol, name);
-    }
+    static void AssertSameWeights(CausalLM expected, CausalLM actual) => TensorAssert.CloseParameters(expected, actual, Float64WeightTolerance);
 
     static void AssertRelativelyClose(double expected, double actual, double rtol, string what) =>
         Assert.True(Math.Abs(expected - actual) <= rtol * Math.Abs(expected), $"{what}: {actual:R} vs {expected:R} (relative tolerance {rtol:E0})");
