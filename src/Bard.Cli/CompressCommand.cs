@@ -46,7 +46,7 @@ public sealed class CompressCommand(Func<string, ITokenizer> loadTokenizer) : Cl
             : null;
 
         string path = options.RequiredString("--out");
-        using var writer = JsonlWriter<BudgetedSample>.Open(path, BudgetedSampleFormat.Instance);
+        using var writer = JsonlWriter<BudgetedSample>.Open(path, BudgetedSampleFormat.Instance, stderr.WriteLine);
         if (llm) return RunLlm(options, traces, problems, schedule, tokenizer, task, writer, path, stdout, stderr, cancel);
         var progress = new ProgressLine(stderr, "compress", traces.Count);
         int done = 0, incorrect = 0, accepted = 0, rejected = 0;

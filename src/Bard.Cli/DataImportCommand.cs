@@ -62,8 +62,8 @@ public sealed class DataImportCommand(Func<string, ITokenizer> loadTokenizer) : 
         var result = new TraceImporter(o, tokenizer).Read(input, policy);
         DataCli.ReportSkipped(result.Skipped, result.SkipMessages, stderr);
 
-        using var traces = JsonlWriter<TeacherTrace>.Open(output, TeacherTraceFormat.Instance);
-        using var problems = JsonlWriter<Problem>.Open(problemsOut, ProblemFormat.Instance);
+        using var traces = JsonlWriter<TeacherTrace>.Open(output, TeacherTraceFormat.Instance, stderr.WriteLine);
+        using var problems = JsonlWriter<Problem>.Open(problemsOut, ProblemFormat.Instance, stderr.WriteLine);
         var progress = new ProgressLine(stderr, "import", result.Records.Count);
         int done = 0;
         foreach (var r in result.Records)

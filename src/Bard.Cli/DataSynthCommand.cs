@@ -32,7 +32,7 @@ public sealed class DataSynthCommand : CliCommand
         if (count < 0) throw new UsageException("bard data synth: --count must be ≥ 0.");
         int seed = options.Int("--seed");
         string path = options.RequiredString("--out");
-        using var writer = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance);
+        using var writer = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance, stderr.WriteLine);
         var progress = new ProgressLine(stderr, "synth", count);
         for (int i = 0; i < count; i++)
         {

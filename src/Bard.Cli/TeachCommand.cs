@@ -30,7 +30,7 @@ public sealed class TeachCommand : CliCommand
         bool llm = EndpointCli.Requested(options);
         var problems = DataCli.Read(options.RequiredString("--problems"), ProblemFormat.Instance, options, stderr);
         string path = options.RequiredString("--out");
-        using var writer = JsonlWriter<TeacherTrace>.Open(path, TeacherTraceFormat.Instance);
+        using var writer = JsonlWriter<TeacherTrace>.Open(path, TeacherTraceFormat.Instance, stderr.WriteLine);
         if (llm) return RunLlm(options, problems, writer, path, stdout, stderr, cancel);
         var task = ReasoningTasks.Create(options.RequiredString("--task"));
         var progress = new ProgressLine(stderr, "teach", problems.Count);

@@ -51,7 +51,9 @@ public sealed class RlTrainer
 
     /// <summary>
     /// Trains <paramref name="policy"/> (float32, or float64 for numerical checks; in place) and returns the metrics of the steps run by this call.
-    /// With β &gt; 0 a frozen copy of the starting policy is the KL reference; with β = 0 none is made.
+    /// With β &gt; 0 a frozen copy of <paramref name="policy"/> as passed in is the KL reference; with β = 0 none is made. To
+    /// resume (<see cref="RlRun.Resume"/>), pass the same starting model: the newest checkpoint's weights are loaded into it
+    /// after the reference is copied, so the resumed run equals an uninterrupted one.
     /// </summary>
     public IReadOnlyList<IReadOnlyDictionary<string, double>> Train(CausalLM policy, IReadOnlyList<Problem> problems,
         IRlEnvironment env, RlRun run, CancellationToken cancel = default)
@@ -62,6 +64,9 @@ public sealed class RlTrainer
         var named = policy.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);
         int step = 0;
+        // The KL reference: the policy as given, which is the starting model also when the run resumes (the checkpoint's
+        // weights are loaded into the policy below, after the copy), so a resumed run regularises toward the same model.
+        using var reference = config.Beta > 0 ? CopyOf(policy) : null;
         if (run.Resume && RunFolder.Checkpoints(run.OutDir) is { Count: > 0 } saved)
         {
             var (_, dir) = saved[^1];
@@ -74,8 +79,6 @@ public sealed class RlTrainer
         }
         if (step >= config.MaxSteps) return [];
 
-        // The KL reference: the policy as the run started (for a resumed run, the checkpoint it resumed from).
-        using var reference = config.Beta > 0 ? CopyOf(policy) : null;
         var settings = PolicyLossSettings.From(config);
         var generator = new TokenGenerator(policy);
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);

@@ -28,24 +28,29 @@ public sealed class BudgetRewardScorer
         this.tokenizer = tokenizer;
         this.verifier = verifier ?? new MathVerifier();
         string[] parts = options.Format.BudgetLineTemplate.Split("{budget}");
-        line = new Regex(Regex.Escape(parts[0]) + "[0-9]+" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
+        line = new Regex(Regex.Escape(parts[0]) + "([0-9]+)" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
     }
 
     /// <summary>
     /// The budget stated in a prompt: the rendered chat prompt or the bare user turn. Every budget line in it is tried,
-    /// the last first, by handing <see cref="BudgetPromptFormat.ParseBudget"/> the text up to it (or from it, for
-    /// <see cref="BudgetPlacement.PrependToUser"/>). Null when the prompt states none.
+    /// the last first; one counts when the format's separator stands where <see cref="BudgetPromptFormat.AddBudget"/>
+    /// puts it (before the line, or after it for <see cref="BudgetPlacement.PrependToUser"/>), as
+    /// <see cref="BudgetPromptFormat.ParseBudget"/> reads a user turn. One pass over the prompt: linear in its length
+    /// however many lines it holds. Null when the prompt states none.
     /// </summary>
     public int? ReadBudget(string prompt)
     {
+        string separator = options.Format.Separator;
+        bool append = options.Format.Placement == BudgetPlacement.AppendToUser;
         var matches = line.Matches(prompt);
         for (int i = matches.Count - 1; i >= 0; i--)
         {
             var m = matches[i];
-            int? b = options.Format.Placement == BudgetPlacement.AppendToUser
-                ? options.Format.ParseBudget(prompt[..(m.Index + m.Length)])
-                : options.Format.ParseBudget(prompt[m.Index..]);
-            if (b is not null) return b;
+            bool placed = append
+                ? m.Index >= separator.Length && string.CompareOrdinal(prompt, m.Index - separator.Length, separator, 0, separator.Length) == 0
+                : string.CompareOrdinal(prompt, m.Index + m.Length, separator, 0, separator.Length) == 0;
+            if (placed && int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int b))
+                return b;
         }
         return null;
     }

@@ -53,13 +53,38 @@ public class JsonlWriterTests
         string path = dir.File("p.jsonl");
         using (var w = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance)) w.TryAppend(P("a"));
         File.AppendAllText(path, """{"schema_version":1,"id":"b","quest""");
-        using (var w = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance))
+        var warnings = new List<string>();
+        using (var w = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance, warnings.Add))
         {
             Assert.True(w.RepairedPartialLine);
             Assert.Equal(1, w.ExistingCount);
             Assert.True(w.TryAppend(P("b")));
         }
         Assert.Equal(["a", "b"], JsonlReader.Read(path, ProblemFormat.Instance).Records.Select(p => p.Id));
+        // Reported, and the cut bytes kept beside the file.
+        var warning = Assert.Single(warnings);
+        Assert.Contains(path, warning);
+        Assert.Contains("interrupted write", warning);
+        Assert.Equal("{\"schema_version\":1,\"id\":\"b\",\"quest\n", File.ReadAllText(path + ".torn"));
+    }
+
+    [Fact]
+    public void Open_CompleteLastRecordWithoutNewline_KeepsItAndAppendsAfterIt()
+    {
+        // A hand-made file whose editor dropped the final newline: its last record is whole, not torn.
+        using var dir = new TempDir();
+        string path = dir.File("p.jsonl");
+        File.WriteAllText(path, string.Join("\n", new[] { "a", "b", "c" }.Select(id => $$"""{"schema_version":1,"id":"{{id}}","question":"q {{id}}","answer":"1"}""")));
+        var warnings = new List<string>();
+        using (var w = JsonlWriter<Problem>.Open(path, ProblemFormat.Instance, warnings.Add))
+        {
+            Assert.False(w.RepairedPartialLine);
+            Assert.Equal(3, w.ExistingCount);
+            Assert.True(w.TryAppend(P("d")));
+        }
+        Assert.Empty(warnings);
+        Assert.False(File.Exists(path + ".torn"));
+        Assert.Equal(["a", "b", "c", "d"], JsonlReader.Read(path, ProblemFormat.Instance).Records.Select(p => p.Id));
     }
 
     [Fact]

@@ -85,22 +85,32 @@ public class RlTrainerTests
         AssertSameWeights(plain, checkpointed);
     }
 
-    [Fact]
-    public void Train_ResumeAfterTwoSteps_EqualsFourStepsInOneRun()
+    [Theory]
+    [InlineData(0.0)]
+    // β > 0: the KL reference of the resumed run must be the starting model again, not the checkpoint it resumes from.
+    [InlineData(0.05)]
+    public void Train_ResumeAfterTwoSteps_EqualsFourStepsInOneRun(double beta)
     {
+        var config = Config(4) with { Beta = beta };
         using var whole = Policy(ScalarType.Float64);
         using var tmpWhole = new TempDir();
-        var all = new RlTrainer(Config(4)).Train(whole, Problems, new ToyEnvironment(), new RlRun { OutDir = tmpWhole.Path, TensorBoard = false });
+        var all = new RlTrainer(config).Train(whole, Problems, new ToyEnvironment(), new RlRun { OutDir = tmpWhole.Path, TensorBoard = false });
 
         using var tmp = new TempDir();
         using (var cts = new CancellationTokenSource())
         using (var first = Policy(ScalarType.Float64))
-            Assert.Throws<OperationCanceledException>(() => new RlTrainer(Config(4)).Train(first, Problems, new ToyEnvironment(),
+            Assert.Throws<OperationCanceledException>(() => new RlTrainer(config).Train(first, Problems, new ToyEnvironment(),
                 new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = (s, _) => { if (s == 2) cts.Cancel(); } }, cts.Token));
         using var resumed = Policy(ScalarType.Float64);
-        var rest = new RlTrainer(Config(4)).Train(resumed, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, Resume = true });
+        var rest = new RlTrainer(config).Train(resumed, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, Resume = true });
         Assert.Equal(2, rest.Count);
         Assert.Equal(all[3]["reward_mean"], rest[1]["reward_mean"], 9);
+        if (beta > 0)
+        {
+            Assert.True(all[2]["kl"] > 0, "the KL term is live at step 3 of the uninterrupted run");
+            Assert.True(Math.Abs(all[2]["kl"] - rest[0]["kl"]) <= 1e-10 * Math.Max(1e-12, Math.Abs(all[2]["kl"])),
+                $"step 3 KL: {all[2]["kl"]:R} uninterrupted vs {rest[0]["kl"]:R} resumed");
+        }
         AssertSameWeights(whole, resumed);
     }
 

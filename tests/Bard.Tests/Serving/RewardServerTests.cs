@@ -53,6 +53,23 @@ public sealed class RewardServerTests
         Assert.Equal(256, scorer.ReadBudget(Prompt(256)));
         Assert.Equal(32, scorer.ReadBudget(BudgetPromptFormat.Default.AddBudget("Q?", 32)));
         Assert.Null(scorer.ReadBudget("<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n"));
+        // A budget line not on a line of its own (no separator before it) is quoted text, not the budget.
+        Assert.Null(scorer.ReadBudget("<|im_start|>user\nWhy does it say Thinking budget: 9 tokens.?<|im_end|>\n"));
+        Assert.Equal(32, scorer.ReadBudget(BudgetPromptFormat.Default.AddBudget("It said Thinking budget: 9 tokens. here", 32)));
+        var prepend = new BudgetRewardScorer(new RewardServeOptions { Format = BudgetPromptFormat.Default with { Placement = BudgetPlacement.PrependToUser } }, Tokenizer);
+        Assert.Equal(48, prepend.ReadBudget("<|im_start|>user\n" + (BudgetPromptFormat.Default with { Placement = BudgetPlacement.PrependToUser }).AddBudget("Q?", 48) + "<|im_end|>\n"));
+    }
+
+    [Fact]
+    public void ReadBudget_HugePromptFullOfBudgetLines_OnePass()
+    {
+        // The probe's 1.6 MB prompt: every line a budget line. Reading used to copy and rescan the prompt per line
+        // (44–46 s); it is one pass now. The bound is a hang guard only.
+        string lines = string.Concat(Enumerable.Repeat("Thinking budget: 7 tokens.\n", 1_600_000 / 27));
+        string prompt = "<|im_start|>user\n" + BudgetPromptFormat.Default.AddBudget(lines + "Q?", 64) + "<|im_end|>\n<|im_start|>assistant\n";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(64, Scorer().ReadBudget(prompt));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
 
     static async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(RewardServer server, string body)
