@@ -42,7 +42,7 @@ public sealed class CompressCommand(Func<string, ITokenizer> loadTokenizer) : Cl
         var tokenizer = options.String("--tokenizer") is { } dir ? loadTokenizer(dir) : task.CreateTokenizer();
         var traces = DataCli.Read(options.RequiredString("--traces"), TeacherTraceFormat.Instance, options, stderr);
         Dictionary<string, Problem>? problems = options.String("--problems") is { } pf
-            ? DataCli.Read(pf, ProblemFormat.Instance, options, stderr).ToDictionary(p => p.Id, StringComparer.Ordinal)
+            ? ProblemIndex.ById(DataCli.Read(pf, ProblemFormat.Instance, options, stderr), pf)
             : null;
 
         string path = options.RequiredString("--out");

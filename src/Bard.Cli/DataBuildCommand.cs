@@ -50,8 +50,8 @@ public sealed class DataBuildCommand : CliCommand
         WriteAll(Path.Combine(dir, "validation.jsonl"), split.Validation);
         if (export is not null)
         {
-            var problems = DataCli.Read(options.RequiredString("--problems"), ProblemFormat.Instance, options, stderr)
-                .ToDictionary(p => p.Id, StringComparer.Ordinal);
+            string problemsPath = options.RequiredString("--problems");
+            var problems = ProblemIndex.ById(DataCli.Read(problemsPath, ProblemFormat.Instance, options, stderr), problemsPath);
             ChatExport.Write(Path.Combine(dir, "chat", "train.jsonl"), split.Train, problems, chat);
             ChatExport.Write(Path.Combine(dir, "chat", "validation.jsonl"), split.Validation, problems, chat);
         }

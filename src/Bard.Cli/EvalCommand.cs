@@ -153,7 +153,8 @@ public sealed class EvalCommand : CliCommand
                 ? JsonlReader.Read(file, ProblemFormat.Instance).Records
                 : Enumerable.Range(0, o.Int("--count")).Select(i => task.Generate(o.Int("--seed"), i)).ToList();
             if (limit is { } n) problems = problems.Take(n).ToList();
-            var difficulty = problems.ToDictionary(p => p.Id, p => $"k={ChainProblem.TryParse(p.Question)?.Difficulty}");
+            var difficulty = ProblemIndex.ById(problems, o.String("--problems") ?? "the generated problems")
+                .ToDictionary(kv => kv.Key, kv => $"k={ChainProblem.TryParse(kv.Value.Question)?.Difficulty}");
             return ("embedded", problems, AnswerKind.Task, difficulty);
         }
         var set = BenchmarkLoader.Load(new BenchmarkLoadOptions

@@ -2,7 +2,10 @@ using Bard;
 
 namespace Bard.Cli;
 
-/// <summary>The `bard` executable: finds the command, parses its options, prints. Exit codes: 0 ok, 1 error, 2 usage.</summary>
+/// <summary>
+/// The `bard` executable: finds the command, parses its options, prints. Exit codes: 0 ok, 1 error (the message names
+/// the file, field or fix), 2 usage, 70 an internal error (a bug: one line and a hint, never a stack trace), 130 cancelled.
+/// </summary>
 public static class Program
 {
     /// <summary>Every command, in the order `bard --help` lists them.</summary>
@@ -66,9 +69,19 @@ public static class Program
             stdout.Write(command.Help());
             return 0;
         }
+        return Guarded(command.Name, () => command.Run(command.Parse(rest), stdout, stderr, cancel), stderr);
+    }
+
+    /// <summary>
+    /// Runs a command's body and turns every exception into its exit code and one line on <paramref name="stderr"/>:
+    /// usage 2, Bard's own errors 1, a full disk 1 (with what is intact and how to resume), cancellation 130, anything
+    /// else 70 (an internal error: a bug, reported without a stack trace unless BARD_DEBUG=1).
+    /// </summary>
+    public static int Guarded(string name, Func<int> body, TextWriter stderr)
+    {
         try
         {
-            return command.Run(command.Parse(rest), stdout, stderr, cancel);
+            return body();
         }
         catch (UsageException e)
         {
@@ -77,14 +90,39 @@ public static class Program
         }
         catch (BardException e)
         {
-            stderr.WriteLine($"bard {command.Name}: error: {e.Message}");
+            stderr.WriteLine($"bard {name}: error: {e.Message}");
             return 1;
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine($"bard {command.Name}: cancelled.");
+            stderr.WriteLine($"bard {name}: cancelled.");
             return 130;
         }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}). What was written before is intact: outputs are "
+                + "appended record by record and checkpoints are written to a temporary folder and renamed. Free some space "
+                + "and run the same command again (sft and rl: add --resume; teach, compress, eval and data synth resume by themselves).");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // A bug of Bard's, not a mistake of the user's: one line, no stack trace on the terminal, a way to report it.
+            stderr.WriteLine($"bard {name}: internal error: {e.GetType().Name}: {FirstLine(e.Message)}. This is a bug in Bard; "
+                + "please report it with the command line (set BARD_DEBUG=1 for the stack trace).");
+            if (Environment.GetEnvironmentVariable("BARD_DEBUG") == "1") stderr.WriteLine(e);
+            return 70;
+        }
+    }
+
+    /// <summary>ENOSPC (28) or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    static bool IsDiskFull(IOException e) => (OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) is 39 or 112 : e.HResult == 28)
+        || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase);
+
+    static string FirstLine(string message)
+    {
+        int nl = message.IndexOf('\n');
+        return (nl < 0 ? message : message[..nl]).TrimEnd();
     }
 
     static string Help()

@@ -54,7 +54,7 @@ public static class SftDataFile
         }
         if (problemsPath is null)
             throw new BardException($"{path} holds {(kind == Kind.BudgetedSamples ? "budgeted samples" : "teacher traces")}, which do not carry their questions: pass the problems file with --problems.");
-        var problems = JsonlReader.Read(problemsPath, ProblemFormat.Instance, policy).Records.ToDictionary(p => p.Id);
+        var problems = ProblemIndex.ById(JsonlReader.Read(problemsPath, ProblemFormat.Instance, policy).Records, problemsPath);
         if (kind == Kind.BudgetedSamples)
         {
             var samples = JsonlReader.Read(path, BudgetedSampleFormat.Instance, policy);
