@@ -14,8 +14,12 @@ namespace Bard.Eval;
 /// other numbers with <see cref="MathVerifierOptions"/>' rounding and tolerance; <c>\sqrt{2}</c>, <c>2\sqrt{3}</c>, <c>\pi</c>,
 /// <c>\frac{a}{b}</c> and mixed numbers evaluated numerically; sets, tuples, intervals, unions and matrices element-wise.</item>
 /// </list>
-/// Not a computer algebra system: expressions with variables are equal only when they normalise to the same string
-/// (<c>x+1</c> = <c>x + 1</c>, but <c>2x+4y-3=0</c> ≠ <c>y=-\frac{1}{2}x+\frac{3}{4}</c>).
+/// Expressions with variables are compared as functions, by evaluation at seeded random points
+/// (<see cref="Answers.SymbolicExpression"/>: <c>(x+1)^2</c> = <c>x^2+2x+1</c>, <c>1-\cos^2x</c> = <c>\sin^2x</c>, but <c>(x-1)^2</c> ≠
+/// <c>x^2-1</c>); closed forms such as <c>3\ln2</c>, <c>\binom{5}{2}</c>, <c>5!</c> are numbers; one-sided inequalities are intervals
+/// (<c>x&gt;2</c> = <c>(2,\infty)</c>, "x&lt;0 or x&gt;1" a union); degrees equal radians when one side is marked (<c>60^\circ</c> =
+/// <c>\frac{\pi}{3}</c>); repeating decimals are exact (<c>0.\overline{6}</c> = <c>\frac{2}{3}</c>). Not a computer algebra
+/// system: equations are not rearranged (<c>2x+4y-3=0</c> ≠ <c>y=-\frac{1}{2}x+\frac{3}{4}</c>).
 /// </summary>
 public sealed partial class MathVerifier : IAnswerVerifier
 {
@@ -39,8 +43,10 @@ public sealed partial class MathVerifier : IAnswerVerifier
         string goldAnswer = GoldAnswer(gold);
         bool correct = Equivalent(extracted, goldAnswer);
         string read = LatexNormalizer.Normalize(extracted), goldRead = LatexNormalizer.Normalize(goldAnswer);
-        return new Verdict(extracted, correct,
-            $"read as '{read}', gold as '{goldRead}': {(correct ? "equivalent" : "not equivalent")}");
+        string verdict = correct ? "equivalent"
+            : SymbolicExpression.IsTooComplex(read) || SymbolicExpression.IsTooComplex(goldRead) ? "not equivalent (too complex to compare)"
+            : "not equivalent";
+        return new Verdict(extracted, correct, $"read as '{read}', gold as '{goldRead}': {verdict}");
     }
 
     /// <summary>
@@ -92,7 +98,39 @@ public sealed partial class MathVerifier : IAnswerVerifier
         // The integer fast path (AIME answers are 0–999, GSM8K's are integers): "033" = "33", exactly.
         if (Integer().IsMatch(g) && Integer().IsMatch(a))
             return decimal.TryParse(a, out var x) && decimal.TryParse(g, out var y) && x == y;
-        return MathComparison.Equal(MathValue.Parse(a), MathValue.Parse(g), Options);
+        // Two equations, at least one not of the form "name = value": the same equation up to a constant factor.
+        // Two equations with the same name on the left ("y=2x+3" and "y=3+2x") compare as their right-hand sides below.
+        if (Equation(a) is ({ } fa, var nameA) && Equation(g) is ({ } fg, var nameG) && !(nameA is not null && nameA == nameG))
+            return SymbolicExpression.Proportional(fa, fg);
+        var (pa, pg) = (MathValue.Parse(a), MathValue.Parse(g));
+        if (MathComparison.Equal(pa, pg, Options)) return true;
+        // One side in degrees, the other in radians: 60^\circ = \frac{\pi}{3}. Only when exactly one side is marked, so
+        // an unmarked "60" stays 60.
+        bool answerDegrees = LatexNormalizer.HasDegrees(answer), goldDegrees = LatexNormalizer.HasDegrees(gold);
+        if (answerDegrees != goldDegrees && pa is MathValue.Number na && pg is MathValue.Number ng && !na.Percent && !ng.Percent)
+        {
+            double Radians(MathValue.Number n, bool degrees) => degrees ? n.Value * Math.PI / 180 : n.Value;
+            return MathComparison.Equal(new MathValue.Number(Radians(na, answerDegrees), false, false),
+                new MathValue.Number(Radians(ng, goldDegrees), false, false), Options);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A normalised answer that is one equation with variables, as left − right, and its left side when that is a bare
+    /// name ("y" of "y=2x+3", which also reads as the answer 2x+3); null for anything else (lists, relations, numbers).
+    /// </summary>
+    static (SymbolicExpression F, string? Name)? Equation(string s)
+    {
+        var sides = MathValue.SplitTopLevel(s, "=");
+        if (sides.Count != 2 || sides[0].Length == 0 || sides[1].Length == 0) return null;
+        if (s.Contains('<') || s.Contains('>') || s.Contains('!') || MathValue.SplitTopLevel(s, ",", ";").Count > 1) return null;
+        var f = SymbolicExpression.TryParse($"({sides[0]})-({sides[1]})");
+        if (f is null || f.Variables.Count == 0) return null;
+        bool named = MathValue.IsName(sides[0]);
+        // "x=2" names a value ("k=5" answers "find k" as "5" does): compared by its right-hand side, as before.
+        if (named && SymbolicExpression.TryParse(sides[1]) is { Variables.Count: 0 }) return null;
+        return (f, named ? sides[0] : null);
     }
 
     [GeneratedRegex(@"^-?\d{1,28}$")] private static partial Regex Integer();

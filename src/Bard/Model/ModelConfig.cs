@@ -74,6 +74,11 @@ public sealed record ModelConfig
         Require(HeadDim > 0 && HeadDim % 2 == 0, $"head_dim must be a positive even number, got {HeadDim}.");
         Require(RmsNormEps > 0, $"rms_norm_eps must be positive, got {RmsNormEps}.");
         Require(Rope.Theta > 0, $"rope_theta must be positive, got {Rope.Theta}.");
+        Require(MaxPositionEmbeddings > 0, $"max_position_embeddings must be positive, got {MaxPositionEmbeddings}.");
+        foreach (int eos in EosTokenIds)
+            Require(eos >= 0 && eos < VocabSize, $"eos_token_id {eos} is outside the vocabulary (0..{VocabSize - 1}); fix it to the tokenizer's end token.");
+        Require(PadTokenId is not { } pad || (pad >= 0 && pad < VocabSize),
+            $"pad_token_id {PadTokenId} is outside the vocabulary (0..{VocabSize - 1}); set it to a token of the vocabulary (often the end token) or remove it.");
         if (Rope.Type == RopeType.Llama3)
             Require(Rope.Factor > 0 && Rope.HighFreqFactor > Rope.LowFreqFactor && Rope.OriginalMaxPositionEmbeddings > 0,
                 "llama3 rope scaling needs factor > 0, high_freq_factor > low_freq_factor and original_max_position_embeddings > 0.");
@@ -149,6 +154,9 @@ public sealed record ModelConfig
     static RopeScaling ReadRope(JsonObject json, JsonFields r, string source)
     {
         // transformers v5 puts everything in rope_parameters; hub (v4) style has rope_theta + rope_scaling.
+        foreach (var key in new[] { "rope_parameters", "rope_scaling" })
+            if (json[key] is { } node && node is not JsonObject)
+                throw new BardException($"{source}: {key} must be an object (e.g. {{\"rope_type\": \"llama3\", \"factor\": 8.0, ...}}) or null, got {node.GetValueKind().ToString().ToLowerInvariant()} {node.ToJsonString()}.");
         JsonObject? p = json["rope_parameters"] as JsonObject ?? json["rope_scaling"] as JsonObject;
         double theta = (p is not null ? new JsonFields(p, source).Double("rope_theta") : null) ?? r.Double("rope_theta") ?? 10000.0;
         if (p is null) return new RopeScaling { Theta = theta };

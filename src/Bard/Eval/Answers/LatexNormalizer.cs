@@ -48,6 +48,9 @@ internal static partial class LatexNormalizer
         return s;
     }
 
+    /// <summary>Whether <paramref name="answer"/> carries a degree mark (<c>60^\circ</c>, <c>60°</c>, <c>60\degree</c>), which <see cref="Normalize"/> drops.</summary>
+    public static bool HasDegrees(string answer) => Degrees().IsMatch(answer);
+
     /// <summary>Replaces every <c>\cmd{x}</c> by <c>x</c> (balanced braces; a command without braces is dropped).</summary>
     internal static string Unwrap(string s, string cmd)
     {

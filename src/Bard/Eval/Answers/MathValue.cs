@@ -14,9 +14,12 @@ internal abstract partial record MathValue
     public sealed record Number(double Value, bool Percent, bool Integer) : MathValue;
     public sealed record Text(string Value) : MathValue;
     public sealed record Set(IReadOnlyList<MathValue> Items) : MathValue;
-    public sealed record Bracketed(char Open, char Close, IReadOnlyList<MathValue> Items) : MathValue;
+    /// <summary>A tuple or interval; <paramref name="Variable"/> names the variable of an interval read from an inequality ("x>2").</summary>
+    public sealed record Bracketed(char Open, char Close, IReadOnlyList<MathValue> Items, string? Variable = null) : MathValue;
     public sealed record Union(IReadOnlyList<MathValue> Parts) : MathValue;
     public sealed record Matrix(IReadOnlyList<IReadOnlyList<MathValue>> Rows) : MathValue;
+    /// <summary>An expression with variables (<c>x^2+2x+1</c>), compared as a function (<see cref="SymbolicExpression.Equal"/>).</summary>
+    public sealed record Expression(string Source, SymbolicExpression Tree) : MathValue;
 
     /// <summary>Reads a string produced by <see cref="LatexNormalizer.Normalize"/>.</summary>
     public static MathValue Parse(string s, int depth = 0)
@@ -25,6 +28,11 @@ internal abstract partial record MathValue
         var union = SplitTopLevel(s, "\\cup");
         if (union.Count > 1) return new Union(union.Select(p => Parse(p, depth + 1)).ToList());
         var items = SplitTopLevel(s, ",", ";").Where(x => x.Length > 0).ToList();
+        // "x<0 or x>1" (the "or" is a comma by now) is the union (−∞, 0) ∪ (1, ∞), not a list of two answers. Only for
+        // disjoint intervals: "x>1 and x<3" also arrives as "x>1,x<3", and there "and" means the intersection.
+        if (items.Count > 1 && items.Select(RelationInterval).ToList() is var intervals && intervals.All(x => x is not null)
+            && Disjoint(intervals.Select(x => x!).ToList()))
+            return new Union(intervals.Select(x => (MathValue)x!).ToList());
         if (items.Count > 1) return Flatten(items.Select(x => Element(x, depth)));
         return Element(s, depth);
     }
@@ -65,6 +73,7 @@ internal abstract partial record MathValue
         var relation = Relation().Match(s);
         if (relation.Success && !IsName(relation.Groups[1].Value) && IsName(relation.Groups[3].Value))
             s = relation.Groups[3].Value + Flip(relation.Groups[2].Value) + relation.Groups[1].Value;
+        if (RelationInterval(s) is { } interval) return interval;
         int pm = s.IndexOf("\\pm", StringComparison.Ordinal);
         if (pm >= 0 && pm == s.LastIndexOf("\\pm", StringComparison.Ordinal))
         {
@@ -80,7 +89,69 @@ internal abstract partial record MathValue
         string body = percent ? s[..^1] : s;
         var v = NumericExpression.TryEvaluate(body);
         if (v is double d) return new Number(d, percent, IntegerLiteral().IsMatch(body));
+        // Closed forms the arithmetic reader does not know (3\ln2, \binom{5}{2}, 5!, \sin\frac{\pi}{6}) are numbers too;
+        // with variables, an expression compared as a function.
+        if (SymbolicExpression.TryParse(body) is { } e)
+        {
+            if (e.Variables.Count == 0 && e.Evaluate([]) is var x && double.IsFinite(x)) return new Number(SnapToInteger(x), percent, false);
+            if (e.Variables.Count > 0 && !percent) return new Expression(s, e);
+        }
         return new Text(s);
+    }
+
+    /// <summary>
+    /// A computed closed form within rounding of an integer is that integer: \log_{10}1000 evaluates to 2.9999999999999996,
+    /// and an integer gold is compared exactly.
+    /// </summary>
+    static double SnapToInteger(double x)
+    {
+        double r = Math.Round(x);
+        return Math.Abs(x - r) <= 1e-12 * Math.Max(1, Math.Abs(x)) ? r : x;
+    }
+
+    /// <summary>
+    /// A one-sided inequality on a variable as an interval: "x>2" → (2, ∞), "x\le-1" → (−∞, −1], "-x>-1" → (−∞, 1)
+    /// (linear in one variable: solved for it); null for anything else ("|x|<2", "f(x)>0", "x>y" stay relations).
+    /// </summary>
+    static Bracketed? RelationInterval(string s)
+    {
+        var m = Relation().Match(s);
+        if (!m.Success || m.Groups[2].Value == "!=") return null;
+        string left = m.Groups[1].Value, op = m.Groups[2].Value, right = m.Groups[3].Value;
+        if (!PlainVariable().IsMatch(left) && PlainVariable().IsMatch(right)) (left, op, right) = (right, Flip(op), left);
+        Number bound;
+        string variable;
+        if (PlainVariable().IsMatch(left) && Leaf(right) is Number b) (bound, variable) = (b, left);
+        else if (SymbolicExpression.TryParse($"({left})-({right})") is { } f && f.Linear() is (var slope, var intercept))
+        {
+            // "-x>-1", "2x+1\le5": solve for the variable, flipping the relation when its coefficient is negative.
+            bound = new Number(SnapToInteger(-intercept / slope), false, false);
+            variable = f.Variables[0];
+            if (slope < 0) op = Flip(op);
+        }
+        else return null;
+        return op switch
+        {
+            ">" => new Bracketed('(', ')', [bound, new Text("\\infty")], variable),
+            ">=" => new Bracketed('[', ')', [bound, new Text("\\infty")], variable),
+            "<" => new Bracketed('(', ')', [new Text("-\\infty"), bound], variable),
+            _ => new Bracketed('(', ']', [new Text("-\\infty"), bound], variable),
+        };
+    }
+
+    /// <summary>Whether half-lines from <see cref="RelationInterval"/> are pairwise disjoint (sharing no point, endpoints included).</summary>
+    static bool Disjoint(IReadOnlyList<Bracketed> intervals)
+    {
+        static (double Lo, double Hi) Bounds(Bracketed b) =>
+            b.Items[0] is Number lo ? (lo.Value, double.PositiveInfinity) : (double.NegativeInfinity, ((Number)b.Items[1]).Value);
+        for (int i = 0; i < intervals.Count; i++)
+            for (int j = i + 1; j < intervals.Count; j++)
+            {
+                if (intervals[i].Variable != intervals[j].Variable) return false;
+                var (a, b) = (Bounds(intervals[i]), Bounds(intervals[j]));
+                if (!(a.Hi < b.Lo || b.Hi < a.Lo)) return false;
+            }
+        return true;
     }
 
     /// <summary>"x=5" → "5"; "x=1+1=2" → "2"; "x\in[0,1]" → "[0,1]"; "x\approx5" → "5"; "1/3\approx0.3" → "1/3".</summary>
@@ -106,7 +177,7 @@ internal abstract partial record MathValue
     }
 
     /// <summary>A left-hand side that names the answer: x, k, a_3, f(x), |AB|, A:B, S_{MBCN}:S, (x,y), \frac{NO}{BO}.</summary>
-    static bool IsName(string s) =>
+    internal static bool IsName(string s) =>
         s.Length > 0 && NumericExpression.TryEvaluate(s) is null && NamePattern().IsMatch(s) && !HasTopLevelOperator(s);
 
     static bool HasTopLevelOperator(string s)
@@ -174,4 +245,7 @@ internal abstract partial record MathValue
     [GeneratedRegex(@"^(?:[A-Za-z](?:_\{?[A-Za-z0-9]+\}?|')?|\\[a-zA-Z]+(?:_\{?[A-Za-z0-9]+\}?)?|[A-Za-z]+_?\{?[A-Za-z0-9]*\}?\([A-Za-z0-9,]*\)|\|[A-Za-z]+\||\([A-Za-z,]+\)|[A-Za-z][A-Za-z0-9_{}]*:[A-Za-z][A-Za-z0-9_{}]*|\\frac\{[A-Za-z]+\}\{[A-Za-z]+\}|[A-Za-z]+)$")]
     private static partial Regex NamePattern();
     [GeneratedRegex(@"^-?\d+$")] private static partial Regex IntegerLiteral();
+    // One variable as SymbolicExpression names it: a letter other than e, or a Greek command, with an optional subscript and primes.
+    [GeneratedRegex(@"^(?:[A-DF-Za-df-z]|\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega))(?:_(?:[A-Za-z0-9]|\{[A-Za-z0-9]+\}))?'*$")]
+    private static partial Regex PlainVariable();
 }

@@ -6,7 +6,7 @@ namespace Bard.Eval.Answers;
 /// Evaluates a normalised (whitespace-free) LaTeX arithmetic expression to a double: numbers (with a decimal point
 /// or scientific exponent), + − * / ^, parentheses and braces, implicit multiplication (<c>2\sqrt{3}</c>, <c>\frac94\pi</c>),
 /// <c>\frac{a}{b}</c>, <c>\sqrt{a}</c>, <c>\sqrt[n]{a}</c>, <c>\pi</c>, <c>e</c>, a trailing <c>%</c> and mixed numbers
-/// (<c>1\frac{1}{10}</c> = 1.1). Anything else (a variable, a function, ∞) makes it fail: such answers are compared as
+/// (<c>1\frac{1}{10}</c> = 1.1), repeating decimals (<c>0.\overline{6}</c>, <c>0.(6)</c> = 2/3). Anything else (a variable, a function, ∞) makes it fail: such answers are compared as
 /// strings, not guessed at. Not a computer algebra system.
 /// </summary>
 internal sealed class NumericExpression
@@ -82,7 +82,13 @@ internal sealed class NumericExpression
         {
             double e;
             if (Peek == '{') e = Group('{', '}');
-            else if (char.IsDigit(Peek)) { e = Peek - '0'; i++; }
+            else if (char.IsDigit(Peek))
+            {
+                // 2^10 is 1024, as answers are written in plain text (LaTeX would render 2¹0).
+                int start = i;
+                while (char.IsDigit(Peek)) i++;
+                e = double.Parse(s[start..i], CultureInfo.InvariantCulture);
+            }
             else if (Eat("-")) e = -Primary();
             else e = Primary();
             return Math.Pow(b, e);
@@ -118,6 +124,7 @@ internal sealed class NumericExpression
             }
             string lit = s[start..i];
             if (lit == ".") throw Fail();
+            if (!integer && !lit.Contains('e') && !lit.Contains('E') && TryRepeating(out string period)) return Repeating(lit, period);
             double v = double.Parse(lit, NumberStyles.Float, CultureInfo.InvariantCulture);
             // A mixed number: 1\frac{1}{10} is 1 + 1/10 (MATH writes them so), not 1 × 1/10.
             if (integer && string.CompareOrdinal(s, i, "\\frac", 0, 5) == 0)
@@ -145,6 +152,37 @@ internal sealed class NumericExpression
         if (Eat("\\pi")) return Math.PI;
         if (Peek == 'e' && (i + 1 >= s.Length || !char.IsLetter(s[i + 1]))) { i++; return Math.E; }
         throw Fail();
+    }
+
+    /// <summary>
+    /// The repeating part after a decimal number: <c>\overline{6}</c>, <c>\bar{6}</c>, <c>\dot{6}</c> or <c>(6)</c> (digits only),
+    /// as in <c>0.\overline{6}</c>, <c>0.1\overline{6}</c>, <c>0.(3)</c>.
+    /// </summary>
+    bool TryRepeating(out string period)
+    {
+        period = "";
+        int save = i;
+        foreach (var (open, close) in new[] { ("\\overline{", "}"), ("\\bar{", "}"), ("\\dot{", "}"), ("(", ")") })
+        {
+            if (string.CompareOrdinal(s, i, open, 0, open.Length) != 0) continue;
+            int from = i + open.Length, end = s.IndexOf(close, from, StringComparison.Ordinal);
+            if (end <= from || end - from > 12 || !s[from..end].All(char.IsAsciiDigit)) continue;
+            period = s[from..end];
+            i = end + close.Length;
+            return true;
+        }
+        i = save;
+        return false;
+    }
+
+    /// <summary>0.A(B) = 0.A + B / (10^|A| · (10^|B| − 1)): 0.(6) = 2/3, 0.1(6) = 1/6.</summary>
+    static double Repeating(string literal, string period)
+    {
+        int dot = literal.IndexOf('.');
+        string whole = literal[..dot], fixedDigits = literal[(dot + 1)..];
+        double value = whole.Length == 0 ? 0 : double.Parse(whole, CultureInfo.InvariantCulture);
+        if (fixedDigits.Length > 0) value += double.Parse(fixedDigits, CultureInfo.InvariantCulture) / Math.Pow(10, fixedDigits.Length);
+        return value + double.Parse(period, CultureInfo.InvariantCulture) / (Math.Pow(10, fixedDigits.Length) * (Math.Pow(10, period.Length) - 1));
     }
 
     /// <summary>A braced argument, or a single digit ("\frac12").</summary>
