@@ -47,6 +47,13 @@ public class ModelConfigTests
     [InlineData("num_key_value_heads", "3", "num_key_value_heads (3)")]
     [InlineData("vocab_size", "\"many\"", "'vocab_size' must be an integer")]
     [InlineData("torch_dtype", "\"float8_e4m3fn\"", "dtype 'float8_e4m3fn'")]
+    // Values that used to load and crash later (the reliability probe): refused up front, naming the field and the fix.
+    [InlineData("max_position_embeddings", "0", "max_position_embeddings must be positive")]
+    [InlineData("eos_token_id", "64", "eos_token_id 64 is outside the vocabulary (0..63)")]
+    [InlineData("eos_token_id", "[2, -1]", "eos_token_id -1 is outside the vocabulary")]
+    [InlineData("pad_token_id", "-1", "pad_token_id -1 is outside the vocabulary")]
+    [InlineData("pad_token_id", "100", "pad_token_id 100 is outside the vocabulary")]
+    [InlineData("rope_scaling", "\"linear\"", "rope_scaling must be an object")]
     public void FromJson_Unsupported_RefusedNamingTheKey(string key, string value, string expected)
     {
         var json = Base();
