@@ -18,6 +18,8 @@ public sealed class RewardServeCommand : CliCommand
         new("--task", "Task whose tokenizer is the default.") { Default = ReasoningTasks.DefaultName, ValueName = "NAME" },
         new("--tolerance", "τ of the budget fidelity (f = 0 at τ·b off the budget).") { Default = "0.5", ValueName = "X" },
         new("--no-format-gate", "Do not zero the reward of responses whose thinking never closed.") { IsFlag = true },
+        new("--api-key", "Require 'Authorization: Bearer KEY' (prefer --api-key-env: a command line is visible to other users).") { ValueName = "KEY" },
+        new("--api-key-env", "Read the required API key from this environment variable.") { ValueName = "VAR" },
         new("--answer-kind", "How answers are checked against the labels: math, choice or task (the verifiers bard eval uses).") { Default = "math", ValueName = "KIND" },
     ];
 
@@ -28,11 +30,12 @@ public sealed class RewardServeCommand : CliCommand
         {
             Host = o.RequiredString("--host"),
             Port = o.Int("--port"),
+            ApiKey = ServerLifetime.ApiKey(o),
             Reward = new RewardConfig { Tolerance = o.Double("--tolerance"), FormatGate = !o.Flag("--no-format-gate") },
         }.Validate();
         var verifier = AnswerVerifiers.For(RlCommand.AnswerKindOption(o.RequiredString("--answer-kind"), []));
         var server = RewardServer.StartAsync(new BudgetRewardScorer(options, tokenizer, verifier), options, cancel).GetAwaiter().GetResult();
-        stdout.WriteLine($"bard reward-serve: POST {server.RewardUrl}; Ctrl-C or SIGTERM stops.");
+        stdout.WriteLine($"bard reward-serve: POST {server.RewardUrl} ({(options.ApiKey is null ? "no API key" : "API key required")}); Ctrl-C or SIGTERM stops.");
         stdout.Flush();
         ServerLifetime.WaitForShutdown(cancel);
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();

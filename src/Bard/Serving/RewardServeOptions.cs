@@ -10,6 +10,8 @@ public sealed record RewardServeOptions
     public string Host { get; init; } = "127.0.0.1";
     /// <summary>TCP port; 0 picks a free one. Default 5000 (OpenRLHF's examples use it for remote reward models).</summary>
     public int Port { get; init; } = 5000;
+    /// <summary>When set, requests must send <c>Authorization: Bearer KEY</c>, else 401 (for a server bound beyond loopback). Default none.</summary>
+    public string? ApiKey { get; init; }
     /// <summary>Largest request body in bytes (a rollout batch of long completions is large). Default 64 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 64L << 20;
     /// <summary>The BARD reward's settings. Default <see cref="RewardConfig"/>'s defaults.</summary>
@@ -24,6 +26,7 @@ public sealed record RewardServeOptions
     {
         if (string.IsNullOrWhiteSpace(Host)) throw new BardException("RewardServeOptions.Host must be an address such as 127.0.0.1.");
         if (Port is < 0 or > 65535) throw new BardException($"RewardServeOptions.Port must be in 0..65535, got {Port}.");
+        if (ApiKey is not null && string.IsNullOrWhiteSpace(ApiKey)) throw new BardException("RewardServeOptions.ApiKey must not be empty or whitespace (no client could send it); leave it out for an open server.");
         if (MaxBodyBytes < 1024) throw new BardException($"RewardServeOptions.MaxBodyBytes must be ≥ 1024, got {MaxBodyBytes}.");
         Reward.Validate();
         Format.Validate();

@@ -42,11 +42,18 @@ public sealed class RewardServer : IAsyncDisposable
 
     async Task RewardAsync(HttpContext context)
     {
+        if (!HttpPlumbing.Authorized(context, options.ApiKey))
+            throw new ApiErrorException(new ApiError(401, "missing or incorrect API key: send 'Authorization: Bearer KEY' with the server's key.", "authentication_error", null, "invalid_api_key"));
         var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
         var (queries, prompts, labels) = Parse(body);
         var scored = new List<RemoteReward>(queries.Count);
         for (int i = 0; i < queries.Count; i++)
         {
+            // A client that went away gets no more work done for it.
+            context.RequestAborted.ThrowIfCancellationRequested();
+            if (labels[i].Length == 0)
+                throw new ApiErrorException(ApiError.BadRequest($"sample {i}: the label (gold answer) is empty. OpenRLHF sends empty labels unless told "
+                    + "which dataset field holds them: pass --data.label_key FIELD (OpenRLHF ≥ 0.10.2; --label_key before).", $"labels[{i}]"));
             try { scored.Add(scorer.Score(queries[i], prompts[i], labels[i])); }
             catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"sample {i}: {e.Message}", $"prompts[{i}]")); }
         }

@@ -37,7 +37,7 @@ public sealed record ServeOptions
         static void Require(bool ok, string field, string rule) { if (!ok) throw new BardException($"ServeOptions.{field} {rule}."); }
         Require(!string.IsNullOrWhiteSpace(Host), nameof(Host), "must be an address such as 127.0.0.1");
         Require(Port is >= 0 and <= 65535, nameof(Port), $"must be in 0..65535 (0 = any free port), got {Port}");
-        Require(ApiKey is null || ApiKey.Length > 0, nameof(ApiKey), "must be non-empty when set; leave it out for an open server");
+        Require(ApiKey is null || !string.IsNullOrWhiteSpace(ApiKey), nameof(ApiKey), "must be non-empty and not only whitespace when set (no client could send it); leave it out for an open server");
         Require(!string.IsNullOrWhiteSpace(ModelName), nameof(ModelName), "must be a non-empty name");
         Require(MaxBatchRows >= 1, nameof(MaxBatchRows), $"must be ≥ 1, got {MaxBatchRows}");
         Require(MaxQueuedRequests >= 1, nameof(MaxQueuedRequests), $"must be ≥ 1, got {MaxQueuedRequests}");

@@ -97,6 +97,32 @@ public sealed class RewardServerTests
         Assert.Equal([10.0, 10, 20, 20], json.GetProperty("extra_logs").GetProperty("budget").EnumerateArray().Select(x => x.GetDouble()).ToArray());
     }
 
+    [Fact]
+    public async Task GetReward_EmptyLabel_Gets400NamingOpenRLHFsLabelKey()
+    {
+        // OpenRLHF without --data.label_key sends "" for every label: a silent reward of 0 would train on nothing.
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        string p10 = Prompt(10);
+        var (status, json) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + Response(10, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("--data.label_key", json.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task GetReward_WithApiKey_RefusesRequestsWithoutIt()
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0, ApiKey = "s3cret" });
+        string p10 = Prompt(10);
+        string body = JsonSerializer.Serialize(new { query = new[] { p10 + Response(10, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "5" } });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(server, body)).Status);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.RewardUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Throws<BardException>(() => new RewardServeOptions { ApiKey = "  " }.Validate());
+    }
+
     [Theory]
     [InlineData("{\"query\":[\"a\"")]
     [InlineData("[\"a\"]")]
