@@ -104,11 +104,30 @@ internal static class HttpPlumbing
         try { await handle(); }
         catch (ApiErrorException e) { await WriteErrorAsync(context, e.Error); }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) { } // the client left
+        catch (Exception e) when (IsInvalidText(e))
+        {
+            await WriteErrorAsync(context, ApiError.BadRequest("the body holds text that is not valid Unicode (invalid UTF-8 bytes, or a lone "
+                + "surrogate escape such as \\ud800); send UTF-8 JSON with valid strings."));
+        }
         catch (Exception e)
         {
-            await WriteErrorAsync(context, new ApiError(500, $"internal error: {e.GetType().Name}: {e.Message}", "server_error"));
+            // The client gets no internals (messages of native code carry stack traces and install paths); the operator's
+            // terminal gets the whole exception.
+            Console.Error.WriteLine($"bard: internal error answering {context.Request.Method} {context.Request.Path}: {e}");
+            await WriteErrorAsync(context, new ApiError(500, $"internal error ({e.GetType().Name}); this is a bug in Bard, reported on the server's console. "
+                + "Retrying the same request will likely fail the same way.", "server_error"));
         }
     }
+
+    /// <summary>System.Text.Json's and the encoders' complaints about invalid UTF-8 or UTF-16 in the request.</summary>
+    static bool IsInvalidText(Exception e) => e switch
+    {
+        DecoderFallbackException or EncoderFallbackException => true,
+        InvalidOperationException when e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("UTF-16", StringComparison.OrdinalIgnoreCase) => true,
+        ArgumentException when e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase) => true,
+        _ => e.InnerException is { } inner && IsInvalidText(inner),
+    };
 
     /// <summary>A host lifetime that does nothing: starting and stopping are the caller's.</summary>
     sealed class QuietLifetime : IHostLifetime

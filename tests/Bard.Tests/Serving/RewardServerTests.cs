@@ -108,6 +108,24 @@ public sealed class RewardServerTests
         Assert.Contains("--data.label_key", json.GetProperty("error").GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("lone surrogate")]
+    [InlineData("invalid UTF-8")]
+    public async Task GetReward_InvalidText_Gets400Not500(string kind)
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        string p10 = Prompt(10);
+        byte[] body = kind == "lone surrogate"
+            ? Encoding.UTF8.GetBytes("{\"query\":[\"x\\ud800\"],\"prompts\":[\"x\"],\"labels\":[\"5\"]}")
+            : [.. Encoding.UTF8.GetBytes("{\"query\":[\"x"), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"],\"prompts\":[\"x\"],\"labels\":[\"5\"]}")];
+        using var http = new HttpClient();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(server.RewardUrl, content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + Response(10, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "5" } }))).Status);
+    }
+
     [Fact]
     public async Task GetReward_WithApiKey_RefusesRequestsWithoutIt()
     {
