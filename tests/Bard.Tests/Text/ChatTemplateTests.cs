@@ -123,3 +123,24 @@ public class ChatTemplateTests
         Assert.Equal(expected, ChatTemplate.Parse(template).Render([ChatMessage.User("u")]));
     }
 }
+
+/// <summary>A hostile or broken template stops with a clear error instead of running for minutes or eating gigabytes.</summary>
+public class ChatTemplateLimitsTests
+{
+    [Theory]
+    [InlineData("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "steps")]
+    [InlineData("{% for i in range(10**12) %}x{% endfor %}", "range() of")]
+    [InlineData("{{ 'x' * 100000000000 }}", "characters")]
+    [InlineData("{% set ns = namespace(s='xx') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}", "characters")]
+    [InlineData("{% for i in range(1000000) %}{{ 'y' * 100 }}{% endfor %}", "characters")]
+    public void RunawayTemplate_StopsWithAClearError(string source, string expected)
+    {
+        var template = ChatTemplate.Parse(source, "runaway");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<BardException>(() => template.Render([ChatMessage.User("Q")]));
+        Assert.Contains("runaway", e.Message);
+        Assert.Contains(expected, e.Message);
+        // A hang guard only (measured: well under a second).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+}

@@ -27,6 +27,26 @@ internal sealed class JinjaInterpreter
     readonly StringBuilder output = new();
     readonly string name;
     int line;
+    long steps;
+
+    /// <summary>Statements, loop iterations and expression evaluations one render may take: a chat turn needs thousands.</summary>
+    public const long MaxSteps = 5_000_000;
+    /// <summary>Largest rendered text (and largest string a template may build), in characters.</summary>
+    public const int MaxOutputChars = 32 << 20;
+    /// <summary>Largest list range() may make.</summary>
+    public const long MaxRange = 1_000_000;
+
+    void Step()
+    {
+        if (++steps > MaxSteps)
+            throw new JinjaError($"the template took more than {MaxSteps:N0} steps (a loop over a huge range?); a chat template needs far fewer");
+    }
+
+    void CheckOutput()
+    {
+        if (output.Length > MaxOutputChars)
+            throw new JinjaError($"the rendered text passed {MaxOutputChars:N0} characters; a chat template's output is a prompt");
+    }
 
     JinjaInterpreter(string name) => this.name = name;
 
@@ -48,6 +68,8 @@ internal sealed class JinjaInterpreter
             if (a.Count == 1) stop = PyValue.ToLong(a[0]);
             else { start = PyValue.ToLong(a[0]); stop = PyValue.ToLong(a[1]); if (a.Count > 2) step = PyValue.ToLong(a[2]); }
             if (step == 0) throw new JinjaError("range() step must not be zero");
+            double size = Math.Max(0, Math.Ceiling(((double)stop - start) / step));
+            if (size > MaxRange) throw new JinjaError($"range() of {size:N0} items; at most {MaxRange:N0}");
             var list = new List<object?>();
             for (long i = start; step > 0 ? i < stop : i > stop; i += step) list.Add(i);
             return list;
@@ -79,10 +101,11 @@ internal sealed class JinjaInterpreter
         foreach (var stmt in body)
         {
             line = stmt.Line;
+            Step();
             switch (stmt)
             {
-                case TextStmt t: output.Append(t.Text); break;
-                case OutputStmt o: output.Append(PyValue.Str(Eval(o.Value, scope))); break;
+                case TextStmt t: output.Append(t.Text); CheckOutput(); break;
+                case OutputStmt o: output.Append(PyValue.Str(Eval(o.Value, scope))); CheckOutput(); break;
                 case IfStmt s:
                 {
                     List<Stmt>? chosen = s.Else;
@@ -152,6 +175,7 @@ internal sealed class JinjaInterpreter
         }
         for (int i = 0; i < items.Count; i++)
         {
+            Step(); // an iteration counts even when its body is empty
             var s = new Scope(scope);
             Bind(s, f.Targets, items[i]);
             int index = i, count = items.Count;
@@ -170,6 +194,7 @@ internal sealed class JinjaInterpreter
 
     object? Eval(Expr e, Scope scope)
     {
+        Step();
         switch (e)
         {
             case Const c: return c.Value;
@@ -263,13 +288,31 @@ internal sealed class JinjaInterpreter
         switch (b.Op)
         {
             case "+":
-                if (x is string sx && y is string sy) return sx + sy;
-                if (x is List<object?> lx && y is List<object?> ly) return lx.Concat(ly).ToList();
+                if (x is string sx && y is string sy)
+                {
+                    if ((long)sx.Length + sy.Length > MaxOutputChars) throw new JinjaError($"a string of more than {MaxOutputChars:N0} characters");
+                    return sx + sy;
+                }
+                if (x is List<object?> lx && y is List<object?> ly)
+                {
+                    if ((long)lx.Count + ly.Count > MaxRange) throw new JinjaError($"a list of more than {MaxRange:N0} items");
+                    return lx.Concat(ly).ToList();
+                }
                 return Arith(x, y, "+", (p, q) => p + q, (p, q) => p + q);
             case "-": return Arith(x, y, "-", (p, q) => p - q, (p, q) => p - q);
             case "*":
-                if (x is string rs && y is long or bool) return string.Concat(Enumerable.Repeat(rs, (int)Math.Max(0, PyValue.ToLong(y))));
-                if (x is List<object?> rl && y is long or bool) return Enumerable.Repeat(rl, (int)Math.Max(0, PyValue.ToLong(y))).SelectMany(z => z).ToList();
+                if (x is string rs && y is long or bool)
+                {
+                    long times = Math.Max(0, PyValue.ToLong(y));
+                    if (rs.Length * (double)times > MaxOutputChars) throw new JinjaError($"a string of {rs.Length * (double)times:N0} characters ('...' * {times}); at most {MaxOutputChars:N0}");
+                    return string.Concat(Enumerable.Repeat(rs, (int)times));
+                }
+                if (x is List<object?> rl && y is long or bool)
+                {
+                    long times = Math.Max(0, PyValue.ToLong(y));
+                    if (rl.Count * (double)times > MaxRange) throw new JinjaError($"a list of {rl.Count * (double)times:N0} items; at most {MaxRange:N0}");
+                    return Enumerable.Repeat(rl, (int)times).SelectMany(z => z).ToList();
+                }
                 return Arith(x, y, "*", (p, q) => p * q, (p, q) => p * q);
             case "/": Numbers(x, y, "/"); return PyValue.ToDouble(x) / PyValue.ToDouble(y);
             case "//":
