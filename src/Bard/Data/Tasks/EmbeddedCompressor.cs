@@ -28,7 +28,7 @@ public sealed class EmbeddedCompressor
     public IReadOnlyList<CompressionResult> Candidates(ChainProblem problem)
     {
         var list = new List<CompressionResult>();
-        foreach (var rung in ChainReasoning.Ladder(problem))
+        foreach (var rung in ChainReasoning.Ladder(problem, _options.SeparateStepStyles))
             foreach (var closing in ChainReasoning.ClosingsFor(rung))
             {
                 var plan = rung with { Closing = closing };

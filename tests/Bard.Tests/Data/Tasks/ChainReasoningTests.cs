@@ -58,6 +58,31 @@ public class ChainReasoningTests
         }
     }
 
+    [Fact]
+    public void SeparateStylesLadder_NeverMixesNumberedAndUnnumberedSteps_AndShrinksWithinEachSegment()
+    {
+        foreach (var q in new[] { "3 +4 *2 -7 (mod 10)", "9 *9 (mod 10)", "1 +2 +3 +4 +5 +6 +7 +8 (mod 10)", "37 +48 *3 -29 (mod 100)" })
+        {
+            var chain = ChainProblem.TryParse(q)!;
+            var ladder = ChainReasoning.Ladder(chain, separateStepStyles: true).ToArray();
+            var lengths = ladder.Select(p => ChainReasoning.Render(chain, p).Length).ToArray();
+            // Two segments of one style each (verbose, then brief), 2k + 3 rungs each: the length may rise only where the second starts.
+            int segment = 2 * chain.Difficulty + 3;
+            for (int i = 1; i < lengths.Length; i++)
+                if (i != segment)
+                    Assert.True(lengths[i] <= lengths[i - 1], $"{q}: rung {i} is {lengths[i]} chars, rung {i - 1} is {lengths[i - 1]}");
+            Assert.True(lengths[segment] > lengths[segment - 1], $"{q}: brief with long re-checks is longer than verbose without");
+            foreach (var rung in ladder)
+                Assert.True(rung.Steps.All(x => x == StepLevel.Verbose) || rung.Steps.All(x => x != StepLevel.Verbose),
+                    $"{q}: a rung mixes {string.Join(",", rung.Steps)}");
+            // The mixed ladder (the default) does mix them, which is what the option is for.
+            if (chain.Difficulty > 1)
+                Assert.Contains(ChainReasoning.Ladder(chain), r => r.Steps.Contains(StepLevel.Verbose) && r.Steps.Any(x => x != StepLevel.Verbose));
+            Assert.Equal(ChainReasoning.Render(chain, ChainReasoning.RichestPlan(chain)), ChainReasoning.Render(chain, ladder[0]));
+            Assert.Equal(1, ladder[^1].WrittenSteps);
+        }
+    }
+
     [Theory]
     [InlineData("vvvvvv", 1)]
     [InlineData("-v-v-v", 2)]
