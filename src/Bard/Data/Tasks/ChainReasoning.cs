@@ -60,27 +60,12 @@ public static class ChainReasoning
         foreach (var r in Checks(CheckLevel.Short, CheckLevel.None)) yield return r;
         yield return plan = plan with { Restate = RestateLevel.None };
         var steps = plan.Steps.ToArray();
-        foreach (var (from, to) in new[] { (StepLevel.Verbose, StepLevel.Brief), (StepLevel.Brief, StepLevel.Terse) })
-            for (int i = 0; i < k; i++)
-            {
-                steps[i] = to;
-                yield return plan = plan with { Steps = steps.ToArray() };
-            }
-        // Step by step (not level by level) here, so that lengths at small budgets come in steps of 1–3 tokens.
         for (int i = 0; i < k; i++)
-            foreach (var to in new[] { StepLevel.Chained, StepLevel.Value })
-            {
-                steps[i] = to;
-                yield return plan = plan with { Steps = steps.ToArray() };
-            }
-        for (int m = k - 1; m >= 1; m--)
         {
-            var merged = new StepLevel[k];
-            for (int i = 0; i < k; i++) merged[i] = StepLevel.Merged;
-            // Keep m results at positions round(j·k/m), j = 1..m: the leaps are as even as they can be, and the last is the answer.
-            for (int j = 1; j <= m; j++) merged[(int)Math.Round(j * (double)k / m, MidpointRounding.AwayFromZero) - 1] = StepLevel.Value;
-            yield return plan = plan with { Steps = merged };
+            steps[i] = StepLevel.Brief;
+            yield return plan = plan with { Steps = steps.ToArray() };
         }
+        foreach (var r in FromBrief(plan)) yield return r;
     }
 
     /// <summary>
@@ -109,14 +94,23 @@ public static class ChainReasoning
             for (int i = 0; i < k; i++) { checks[i] = CheckLevel.None; yield return plan = plan with { Checks = checks.ToArray() }; }
             yield return plan = plan with { Restate = RestateLevel.None };
         }
+        foreach (var r in FromBrief(plan)) yield return r;
+    }
+
+    /// <summary>
+    /// The barer rungs after an all-brief plan without re-checks: steps turn terse one at a time (none is numbered, and
+    /// the mixed rungs fill the lengths between the styles), then each in turn chained and a bare value (lengths at small
+    /// budgets in steps of 1–3 tokens), then written values are dropped, evenly spaced, until only the answer is left.
+    /// </summary>
+    static IEnumerable<ReasoningPlan> FromBrief(ReasoningPlan plan)
+    {
+        int k = plan.Steps.Count;
         var steps = plan.Steps.ToArray();
-        // Brief to terse step by step: neither is numbered, and the mixed rungs fill the lengths between the two styles.
         for (int i = 0; i < k; i++)
         {
             steps[i] = StepLevel.Terse;
             yield return plan = plan with { Steps = steps.ToArray() };
         }
-        // Step by step (not level by level) here, so that lengths at small budgets come in steps of 1–3 tokens.
         for (int i = 0; i < k; i++)
             foreach (var to in new[] { StepLevel.Chained, StepLevel.Value })
             {

@@ -87,13 +87,9 @@ internal sealed class SymbolicExpression
     /// </summary>
     public static bool Equal(SymbolicExpression a, SymbolicExpression b)
     {
-        var names = a.Variables.Union(b.Variables, StringComparer.Ordinal).ToList();
-        var ia = a.Variables.Select(v => names.IndexOf(v)).ToArray();
-        var ib = b.Variables.Select(v => names.IndexOf(v)).ToArray();
+        var pair = new PointPair(a, b);
         var rng = new Random(20260401);
-        var point = new double[names.Count];
-        var pa = new double[ia.Length];
-        var pb = new double[ib.Length];
+        var point = pair.Point;
         int valid = 0;
         // Phase 1: real points. Phase 2, only when too few were in both domains: non-negative integers, for answers such as
         // \binom{n}{2} or n! that are defined at integers only.
@@ -109,9 +105,7 @@ internal sealed class SymbolicExpression
                         2 => (rng.Next(2) == 0 ? -1 : 1) * (3.3 + 27 * rng.NextDouble()),
                         _ => (rng.Next(2) == 0 ? -1 : 1) * (0.3 + 3 * rng.NextDouble()),
                     };
-            for (int k = 0; k < ia.Length; k++) pa[k] = point[ia[k]];
-            for (int k = 0; k < ib.Length; k++) pb[k] = point[ib[k]];
-            double x = a.eval(pa), y = b.eval(pb);
+            var (x, y) = pair.Evaluate();
             bool okX = double.IsFinite(x) && Math.Abs(x) <= 1e15, okY = double.IsFinite(y) && Math.Abs(y) <= 1e15;
             if (!okX || !okY)
             {
@@ -125,6 +119,33 @@ internal sealed class SymbolicExpression
             valid++;
         }
         return valid >= MinValidPoints;
+    }
+
+    /// <summary>Two expressions over the union of their variables: fill <see cref="Point"/>, then evaluate both there.</summary>
+    sealed class PointPair
+    {
+        readonly SymbolicExpression a, b;
+        readonly int[] ia, ib;
+        readonly double[] pa, pb;
+
+        public PointPair(SymbolicExpression a, SymbolicExpression b)
+        {
+            (this.a, this.b) = (a, b);
+            var names = a.Variables.Union(b.Variables, StringComparer.Ordinal).ToList();
+            ia = a.Variables.Select(v => names.IndexOf(v)).ToArray();
+            ib = b.Variables.Select(v => names.IndexOf(v)).ToArray();
+            (pa, pb, Point) = (new double[ia.Length], new double[ib.Length], new double[names.Count]);
+        }
+
+        /// <summary>One value per variable of either expression.</summary>
+        public double[] Point { get; }
+
+        public (double A, double B) Evaluate()
+        {
+            for (int k = 0; k < ia.Length; k++) pa[k] = Point[ia[k]];
+            for (int k = 0; k < ib.Length; k++) pb[k] = Point[ib[k]];
+            return (a.eval(pa), b.eval(pb));
+        }
     }
 
     /// <summary>Relative 1e-10 with an absolute floor of 1e-12 (rounding residue of cancelling terms), never a floor of 1.</summary>
@@ -145,22 +166,16 @@ internal sealed class SymbolicExpression
     /// </summary>
     public static bool Proportional(SymbolicExpression a, SymbolicExpression b)
     {
-        var names = a.Variables.Union(b.Variables, StringComparer.Ordinal).ToList();
-        if (names.Count == 0) return false;
-        var ia = a.Variables.Select(v => names.IndexOf(v)).ToArray();
-        var ib = b.Variables.Select(v => names.IndexOf(v)).ToArray();
+        var pair = new PointPair(a, b);
+        if (pair.Point.Length == 0) return false;
         var rng = new Random(20260402);
-        var point = new double[names.Count];
-        var pa = new double[ia.Length];
-        var pb = new double[ib.Length];
+        var point = pair.Point;
         double? ratio = null;
         int valid = 0;
         for (int t = 0; t < Points; t++)
         {
             for (int k = 0; k < point.Length; k++) point[k] = (rng.Next(2) == 0 ? -1 : 1) * (0.3 + (t % 2 == 0 ? 3 : 27) * rng.NextDouble());
-            for (int k = 0; k < ia.Length; k++) pa[k] = point[ia[k]];
-            for (int k = 0; k < ib.Length; k++) pb[k] = point[ib[k]];
-            double x = a.eval(pa), y = b.eval(pb);
+            var (x, y) = pair.Evaluate();
             if (!double.IsFinite(x) || !double.IsFinite(y) || Math.Abs(x) > 1e15 || Math.Abs(y) > 1e15) continue;
             if (Math.Abs(y) < 1e-9) { if (Math.Abs(x) > 1e-9) return false; continue; }
             double r = x / y;
