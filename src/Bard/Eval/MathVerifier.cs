@@ -18,8 +18,9 @@ namespace Bard.Eval;
 /// (<see cref="Answers.SymbolicExpression"/>: <c>(x+1)^2</c> = <c>x^2+2x+1</c>, <c>1-\cos^2x</c> = <c>\sin^2x</c>, but <c>(x-1)^2</c> ≠
 /// <c>x^2-1</c>); closed forms such as <c>3\ln2</c>, <c>\binom{5}{2}</c>, <c>5!</c> are numbers; one-sided inequalities are intervals
 /// (<c>x&gt;2</c> = <c>(2,\infty)</c>, "x&lt;0 or x&gt;1" a union); degrees equal radians when one side is marked (<c>60^\circ</c> =
-/// <c>\frac{\pi}{3}</c>); repeating decimals are exact (<c>0.\overline{6}</c> = <c>\frac{2}{3}</c>). Not a computer algebra
-/// system: equations are not rearranged (<c>2x+4y-3=0</c> ≠ <c>y=-\frac{1}{2}x+\frac{3}{4}</c>).
+/// <c>\frac{\pi}{3}</c>); repeating decimals are exact (<c>0.\overline{6}</c> = <c>\frac{2}{3}</c>); equations are equal up to a
+/// constant factor (<c>2x+4y-3=0</c> = <c>y=-\frac{1}{2}x+\frac{3}{4}</c>). Not a computer algebra system: equations are not
+/// solved (<c>x^2=4</c> ≠ <c>x=2,-2</c>); see docs/answer-checking.md.
 /// </summary>
 public sealed partial class MathVerifier : IAnswerVerifier
 {

@@ -52,7 +52,7 @@ public sealed class ChatServer : IAsyncDisposable
 
     Task ModelsAsync(HttpContext context)
     {
-        if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw Unauthorized();
+        if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
         return WriteJsonAsync(context, w =>
         {
             w.WriteString("object", "list");
@@ -68,12 +68,10 @@ public sealed class ChatServer : IAsyncDisposable
         });
     }
 
-    static ApiErrorException Unauthorized() =>
-        new(new ApiError(401, "missing or incorrect API key: send 'Authorization: Bearer KEY' with the server's key.", "authentication_error", null, "invalid_api_key"));
 
     async Task ChatAsync(HttpContext context)
     {
-        if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw Unauthorized();
+        if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
         var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
         var request = ChatCompletionRequest.Parse(body);
         if (request.Model != options.ModelName)

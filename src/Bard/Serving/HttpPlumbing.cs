@@ -98,6 +98,10 @@ internal static class HttpPlumbing
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
 
+    /// <summary>The 401 both servers answer to a missing or wrong key.</summary>
+    public static ApiErrorException Unauthorized() =>
+        new(new ApiError(401, "missing or incorrect API key: send 'Authorization: Bearer KEY' with the server's key.", "authentication_error", null, "invalid_api_key"));
+
     /// <summary>Runs <paramref name="handle"/>, turning every failure into an error response: the server never dies on a request.</summary>
     public static async Task GuardAsync(HttpContext context, Func<Task> handle)
     {

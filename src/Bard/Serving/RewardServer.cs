@@ -42,8 +42,7 @@ public sealed class RewardServer : IAsyncDisposable
 
     async Task RewardAsync(HttpContext context)
     {
-        if (!HttpPlumbing.Authorized(context, options.ApiKey))
-            throw new ApiErrorException(new ApiError(401, "missing or incorrect API key: send 'Authorization: Bearer KEY' with the server's key.", "authentication_error", null, "invalid_api_key"));
+        if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
         var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
         var (queries, prompts, labels) = Parse(body);
         var scored = new List<RemoteReward>(queries.Count);

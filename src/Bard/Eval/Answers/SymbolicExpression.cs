@@ -68,8 +68,7 @@ internal sealed class SymbolicExpression
         if (text.All(char.IsAsciiLetter) && text.Length > 2) return null;
         // Capitals next to another letter or followed by a digit are labels or numerals (IX, AB, A1), not products.
         for (int k = 0; k + 1 < text.Length; k++)
-            if (char.IsAsciiLetterUpper(text[k]) && (char.IsAsciiLetter(text[k + 1]) || char.IsAsciiDigit(text[k + 1])) && (k == 0 || text[k - 1] != '\\')
-                && !InsideCommand(text, k))
+            if (char.IsAsciiLetterUpper(text[k]) && (char.IsAsciiLetter(text[k + 1]) || char.IsAsciiDigit(text[k + 1])) && !InsideCommand(text, k))
                 return null;
         var p = new Parser(text);
         try
@@ -93,9 +92,8 @@ internal sealed class SymbolicExpression
         int valid = 0;
         // Phase 1: real points. Phase 2, only when too few were in both domains: non-negative integers, for answers such as
         // \binom{n}{2} or n! that are defined at integers only.
-        for (int t = 0; t < 2 * Points && valid < (t < Points ? Points : MinValidPoints); t++)
+        for (int t = 0; t < 2 * Points && (t < Points || valid < MinValidPoints); t++)
         {
-            if (t == Points && valid >= MinValidPoints) break;
             bool integers = t >= Points;
             for (int k = 0; k < point.Length; k++)
                 point[k] = integers ? rng.Next(0, 13)
