@@ -13,10 +13,13 @@ public sealed record DemoOptions
 {
     /// <summary>Seed of problems, data order, initialisation and sampling. Default 2026.</summary>
     public long Seed { get; init; } = 2026;
-    /// <summary>The embedded task's shape (modulus, operations per chain).</summary>
-    public EmbeddedTaskOptions Task { get; init; } = new() { MaxOperations = 5 };
-    /// <summary>Training problems (teacher traces, budgeted samples and RL prompts come from these). Default 4000.</summary>
-    public int TrainProblems { get; init; } = 4000;
+    /// <summary>
+    /// The embedded task's shape (modulus, operations per chain) and its compressor. Default: chains of 2–5 operations mod 10,
+    /// with <see cref="EmbeddedTaskOptions.SeparateStepStyles"/> (measured: budget SFT's mean |L − b|/b 0.069 → 0.026).
+    /// </summary>
+    public EmbeddedTaskOptions Task { get; init; } = new() { MaxOperations = 5, SeparateStepStyles = true };
+    /// <summary>Training problems (teacher traces, budgeted samples and RL prompts come from these). Default 8000.</summary>
+    public int TrainProblems { get; init; } = 8000;
     /// <summary>Fresh problems evaluated at every budget, per method. Default 200.</summary>
     public int EvalProblems { get; init; } = 200;
     /// <summary>Budgets of the evaluation table (and of the compressed training samples). Default 2…128.</summary>
@@ -25,16 +28,23 @@ public sealed record DemoOptions
     public int SamplesPerProblem { get; init; } = 4;
     /// <summary>Student shape (<see cref="Model.ModelPresets"/>). Default "small" (3.4M parameters).</summary>
     public string Preset { get; init; } = "small";
-    /// <summary>Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).</summary>
-    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 400, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
+    /// <summary>
+    /// Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).
+    /// 1,500 steps (3 epochs of 8,000 traces): it learns the task suddenly between 1,000 steps (39% measured) and 1,500 (94%).
+    /// </summary>
+    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 1500, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
     /// <summary>Phase 1: budget SFT on the compressed samples, continuing from the agnostic model.</summary>
     public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 1400, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Bf16, EvalEvery = 0 };
-    /// <summary>Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination).</summary>
+    /// <summary>
+    /// Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination). Its budgets cover every
+    /// evaluated budget (at b = 64 and 128 budget SFT writes extra steps to fill the budget: RL is where that is unlearned); 16 prompts
+    /// per step, fidelity 0 at 30% off the budget, groups without reward spread left out, bf16 updates.
+    /// </summary>
     public RlConfig Rl { get; init; } = new()
     {
-        GroupSize = 8, PromptsPerStep = 8, MaxSteps = 20, LearningRate = 5e-5, Temperature = 1.0,
-        BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32], MaxCompletionTokens = 96,
-        EvalEvery = 0,
+        GroupSize = 8, PromptsPerStep = 16, MaxSteps = 40, LearningRate = 2e-4, Temperature = 1.0,
+        BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], MaxCompletionTokens = 200,
+        Reward = new RewardConfig { Tolerance = 0.3 }, DropZeroStdGroups = true, Precision = Precision.Bf16, EvalEvery = 0,
     };
     /// <summary>CPU threads for torch (0: all cores). Default 0.</summary>
     public int Threads { get; init; }

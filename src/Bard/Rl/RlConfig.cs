@@ -1,3 +1,4 @@
+using Bard.Training;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -65,6 +66,11 @@ public sealed record RlConfig
     public bool DropZeroStdGroups { get; init; }
     /// <summary>Gradient checkpointing in the policy update: recompute each decoder layer's activations in the backward pass (less memory, same gradients). Default false.</summary>
     public bool GradientCheckpointing { get; init; }
+    /// <summary>
+    /// Precision of the update's forward and backward: <see cref="Precision.Fp32"/> (default) or <see cref="Precision.Bf16"/> (a bf16
+    /// copy of the policy computes log-probs and gradients; clipping and AdamW run on the float32 weights, which also sample the rollouts).
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Reads a config from JSON text (snake_case names, string enums), then validates it. <paramref name="source"/> names the text in errors.</summary>
     public static RlConfig FromJson(string json, string source = "RL config")
@@ -119,6 +125,7 @@ public sealed record RlConfig
         Require(GradClip >= 0, nameof(GradClip), $"must be ≥ 0 (got {GradClip}); 0 turns clipping off");
         Require(MaxSteps > 0, nameof(MaxSteps), $"must be positive (got {MaxSteps})");
         Require(SaveEvery >= 0, nameof(SaveEvery), $"must be ≥ 0 (got {SaveEvery}); 0 saves only at the end");
+        Require(Enum.IsDefined(Precision), nameof(Precision), "must be Fp32 or Bf16");
         Require(EvalEvery >= 0, nameof(EvalEvery), $"must be ≥ 0 (got {EvalEvery}); 0 evaluates only at the end");
     }
 }

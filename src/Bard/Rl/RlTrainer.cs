@@ -60,6 +60,8 @@ public sealed class RlTrainer
     {
         if (problems.Count == 0) throw new BardException("RL needs at least one problem.");
         if (!Precisions.IsMasterDType(policy.DType)) throw new BardException($"RL keeps float32 weights; the policy is {policy.DType}. Load it in float32.");
+        if (policy.DType == ScalarType.Float64 && config.Precision == Precision.Bf16)
+            throw new BardException("RL in bf16 keeps float32 master weights; the policy is Float64. Load it in float32.");
         Directory.CreateDirectory(run.OutDir);
         var named = policy.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
         using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);
@@ -78,6 +80,9 @@ public sealed class RlTrainer
             step = state.Step;
         }
         if (step >= config.MaxSteps) return [];
+        // bf16: log-probs and gradients in a bf16 copy; clipping, AdamW and sampling on the float32 policy.
+        using var computeCopy = new ComputeCopy(policy, named, config.Precision);
+        var compute = computeCopy.Model;
 
         var settings = PolicyLossSettings.From(config);
         var generator = new TokenGenerator(policy);
@@ -129,8 +134,14 @@ public sealed class RlTrainer
                 var inLoss = adv.InLoss(config.DropZeroStdGroups);
                 var stepMetrics = new Dictionary<string, double>(RlStepMetrics.Of(scored).ToDictionary());
 
-                // 3. Old and reference log-probs, then the clipped policy-gradient updates.
+                // 3. Old and reference log-probs, then the clipped policy-gradient updates. Rows out of the loss (masked
+                // truncations, zero-spread groups when dropped) touch neither the sums nor the token or sequence counts of the
+                // token-level and per-sequence means, so they are left out of the forward and backward passes; the constant
+                // normaliser of Dr. GRPO counts every row, so there all rows stay.
                 var completionIds = completions.Select(c => c.Tokens.Length == 0 ? new[] { policy.Config.PadTokenId ?? 0 } : c.Tokens).ToList();
+                int[] rows = Enumerable.Range(0, completions.Count).Where(i => inLoss[i] || config.Aggregation == LossAggregation.ConstantLength).ToArray();
+                var rowPrompts = rows.Select(i => prompts[i]).ToList();
+                var rowIds = rows.Select(i => completionIds[i]).ToList();
                 var refClock = Stopwatch.StartNew();
                 double referenceSeconds = 0, updateSeconds = 0;
                 PolicyLossResult? last = null;
@@ -138,46 +149,55 @@ public sealed class RlTrainer
                 if (inLoss.Any(x => x))
                 {
                     using var scope = NewDisposeScope();
-                    Tensor oldLogp, refLogp;
+                    // On-policy (one inner step) the old log-probs equal the new ones: the ratio is exactly 1 and
+                    // only its gradient matters, so the new log-probs, detached, stand in for a second forward pass.
+                    Tensor? oldLogp = null, refLogp = null;
                     using (no_grad())
                     {
-                        (oldLogp, _) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
-                        refLogp = reference is null ? null! : CompletionLogProbs.Compute(reference, prompts, completionIds, config.Temperature).LogProbs;
+                        if (config.InnerSteps > 1)
+                        {
+                            compute.eval();
+                            (oldLogp, _) = CompletionLogProbs.Compute(compute, rowPrompts, rowIds, config.Temperature);
+                        }
+                        if (reference is not null) refLogp = CompletionLogProbs.Compute(reference, rowPrompts, rowIds, config.Temperature).LogProbs;
                     }
                     referenceSeconds = refClock.Elapsed.TotalSeconds;
                     var updateClock = Stopwatch.StartNew();
                     var device = policy.Device;
-                    var advantages = tensor(adv.Advantages.Select(a => (float)a).ToArray(), device: device);
-                    var rowMask = tensor(inLoss.Select(x => x ? 1f : 0f).ToArray(), device: device).unsqueeze(1);
-                    policy.train();
+                    var advantages = tensor(rows.Select(i => (float)adv.Advantages[i]).ToArray(), device: device);
+                    var rowMask = tensor(rows.Select(i => inLoss[i] ? 1f : 0f).ToArray(), device: device).unsqueeze(1);
+                    compute.train();
                     for (int inner = 0; inner < config.InnerSteps; inner++)
                     {
                         using var innerScope = NewDisposeScope();
                         optimizer.ZeroGrad();
+                        computeCopy.ZeroGrad();
                         // Empty completions (stop at once) were given a pad token to score: mask it out.
-                        var lengths = tensor(completions.Select(c => (float)Math.Min(1, c.Tokens.Length)).ToArray(), device: device).unsqueeze(1);
+                        var lengths = tensor(rows.Select(i => (float)Math.Min(1, completions[i].Tokens.Length)).ToArray(), device: device).unsqueeze(1);
                         PolicyLossResult result;
                         if (config.GradientCheckpointing)
                         {
                             PolicyLossResult? checkpointed = null;
-                            CompletionLogProbs.BackwardWithRecompute(policy, prompts, completionIds, config.Temperature, (newLogp, mask) =>
+                            CompletionLogProbs.BackwardWithRecompute(compute, rowPrompts, rowIds, config.Temperature, (newLogp, mask) =>
                             {
-                                checkpointed = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                                checkpointed = PolicyLoss.Compute(newLogp, oldLogp ?? newLogp.detach(), advantages, mask * rowMask * lengths, settings, refLogp);
                                 return checkpointed.Loss;
                             });
                             result = checkpointed!;
                         }
                         else
                         {
-                            var (newLogp, mask) = CompletionLogProbs.Compute(policy, prompts, completionIds, config.Temperature);
-                            result = PolicyLoss.Compute(newLogp, oldLogp, advantages, mask * rowMask * lengths, settings, reference is null ? null : refLogp);
+                            var (newLogp, mask) = CompletionLogProbs.Compute(compute, rowPrompts, rowIds, config.Temperature);
+                            result = PolicyLoss.Compute(newLogp, oldLogp ?? newLogp.detach(), advantages, mask * rowMask * lengths, settings, refLogp);
                             result.Loss.backward();
                         }
+                        computeCopy.PushGrads();
                         gradNorm = SftTrainer.ClipGradients(named.Select(p => p.Item2), config.GradClip);
                         if (!double.IsFinite(gradNorm) || !double.IsFinite(result.PolicyLoss))
                             throw new BardException($"RL step {step + 1}: the loss or the gradient norm is not finite; stopping. Lower the learning rate."
                                 + (lastSaved > 0 ? $" The last good checkpoint is {RunFolder.CheckpointDir(run.OutDir, lastSaved)}." : ""));
                         optimizer.Step(config.LearningRate);
+                        computeCopy.PullWeights();
                         last = result with { Loss = null! };
                     }
                     updateSeconds = updateClock.Elapsed.TotalSeconds;

@@ -60,17 +60,14 @@ public sealed class SftTrainer
         if (step >= total) return [];
 
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
-        using var computeOwned = config.Precision == Precision.Bf16 ? new CausalLM(model.Config) : null;
-        var compute = computeOwned ?? model;
-        computeOwned?.to(ScalarType.BFloat16).to(model.Device); // replaces its parameter tensors: list them after
-        var computeParams = compute.named_parameters().Select(p => (Tensor)p.parameter).ToList();
-        if (computeOwned is not null) CopyWeights(master, computeParams);
+        using var computeCopy = new ComputeCopy(model, master, config.Precision);
+        var compute = computeCopy.Model;
         compute.train();
 
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
         var plan = BatchPlan.ForEpoch(train, config, epoch);
         var results = new List<StepMetrics>();
-        var maskDType = config.Precision == Precision.Bf16 ? ScalarType.BFloat16 : model.DType;
+        var maskDType = computeCopy.MaskDType;
         int lastSaved = step;
         try
         {
@@ -90,7 +87,7 @@ public sealed class SftTrainer
                 double lr = LearningRate.At(step, total, config.LearningRate, config.WarmupSteps, config.Schedule, config.MinLrRatio);
 
                 optimizer.ZeroGrad();
-                ZeroGrad(computeParams);
+                computeCopy.ZeroGrad();
                 double loss = 0;
                 foreach (var mb in batches)
                 {
@@ -106,7 +103,7 @@ public sealed class SftTrainer
                         loss += sum.ToDouble() / Math.Max(targets, 1);
                     }
                 }
-                if (computeOwned is not null) CopyGrads(computeParams, master);
+                computeCopy.PushGrads();
                 double gradNorm = ClipGradients(master.Select(p => p.Item2), config.GradClip);
                 step++;
                 if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
@@ -114,7 +111,7 @@ public sealed class SftTrainer
                         + (lastSaved > 0 ? $"The last good checkpoint is {RunFolder.CheckpointDir(run.OutDir, lastSaved)}. " : "No checkpoint was saved yet. ")
                         + "Lower the learning rate, raise the warm-up, or train in float32.");
                 optimizer.Step(lr);
-                if (computeOwned is not null) CopyWeights(master, computeParams);
+                computeCopy.PullWeights();
 
                 double seconds = clock.Elapsed.TotalSeconds;
                 var m = new StepMetrics(step, loss, lr, gradNorm, tokens, tokens / Math.Max(seconds, 1e-9), epoch);
@@ -218,32 +215,5 @@ public sealed class SftTrainer
         if (maxNorm > 0 && total > maxNorm && double.IsFinite(total))
             foreach (var g in grads) g.mul_(maxNorm / (total + 1e-6));
         return total;
-    }
-
-    static void ZeroGrad(IEnumerable<Tensor> parameters)
-    {
-        using var scope = NewDisposeScope();
-        foreach (var p in parameters) p.grad?.zero_();
-    }
-
-    static void CopyWeights(IReadOnlyList<(string, Tensor)> master, IReadOnlyList<Tensor> compute)
-    {
-        using var noGrad = no_grad();
-        for (int i = 0; i < master.Count; i++) compute[i].copy_(master[i].Item2);
-    }
-
-    static void CopyGrads(IReadOnlyList<Tensor> compute, IReadOnlyList<(string, Tensor)> master)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        for (int i = 0; i < compute.Count; i++)
-        {
-            var g = compute[i].grad;
-            if (g is null) continue;
-            var target = master[i].Item2;
-            var existing = target.grad;
-            if (existing is null) target.grad = g.to(target.dtype).DetachFromDisposeScope();
-            else existing.copy_(g);
-        }
     }
 }

@@ -50,6 +50,23 @@ public class DemoClaimsTests
         Assert.Contains("largest drop between neighbours 30.0 points", claims[DemoClaims.AccuracyRisesWithBudget].Evidence);
     }
 
+    [Theory]
+    // Accuracy up 10 points with the same length error; length error down to a fifth with the same accuracy: neither alone is the claim.
+    [InlineData(0.10, 1.0, false)]
+    [InlineData(0.0, 0.2, false)]
+    [InlineData(0.10, 0.2, true)]
+    public void Evaluate_RlBeatsSft_NeedsBothMoreAccuracyAndLessLengthError(double gain, double devFactor, bool holds)
+    {
+        // bard_sft: |L − b|/b = 0.25 at every budget; bard: 0.25 × devFactor.
+        var claims = Claims(
+            Method(EvalMethods.Bard, [0.5 + gain, 0.7 + gain, 0.8 + gain], b => b + (int)Math.Round(b / 4.0 * devFactor)),
+            Method(EvalMethods.BardSft, [0.5, 0.7, 0.8], b => b + b / 4));
+        var claim = claims[DemoClaims.RlBeatsSft];
+        Assert.Equal(holds, claim.Holds);
+        Assert.Contains(gain > 0 ? "points), met);" : "points), not met);", claim.Evidence);
+        Assert.Contains(devFactor < 1 ? "≤ 0.010, met" : "≤ 0.010, not met", claim.Evidence);
+    }
+
     [Fact]
     public void Claims_RoundTripThroughSummaryJson()
     {

@@ -28,6 +28,44 @@ public class PolicyLossTests
     }
 
     [Fact]
+    public void Compute_OldAsTheNewDetached_GivesTheGradientOfASeparateEqualOldPass()
+    {
+        // RlTrainer's on-policy shortcut (one inner step): old = new.detach() instead of a second forward pass.
+        using var scope = NewDisposeScope();
+        var values = new double[,] { { -1, -2, -0.25 }, { -0.5, -3, -1.5 } };
+        var mask = T(new double[,] { { 1, 1, 1 }, { 1, 1, 0 } });
+        var adv = V(1.5, -0.75);
+        var a = Leaf(values);
+        PolicyLoss.Compute(a, a.detach(), adv, mask, Dapo).Loss.backward();
+        var b = Leaf(values);
+        PolicyLoss.Compute(b, T(values), adv, mask, Dapo).Loss.backward();
+        TensorAssert.Equal(b.grad!, a.grad!, "∂loss/∂new");
+        Assert.True(a.grad!.abs().sum().item<float>() > 0, "the gradient flows through the new log-probs");
+    }
+
+    [Theory]
+    [InlineData(LossAggregation.TokenLevel)]
+    [InlineData(LossAggregation.SequenceMean)]
+    public void Compute_RowsOutOfTheMask_CanBeLeftOutWithoutChangingLossOrGradient(LossAggregation aggregation)
+    {
+        // RlTrainer leaves rows out of the loss (masked truncations, dropped zero-spread groups) out of the update's forward pass.
+        using var scope = NewDisposeScope();
+        var settings = Dapo with { Aggregation = aggregation };
+        var all = Leaf(new double[,] { { -1, -2, -0.25 }, { -0.5, -3, -1.5 }, { -0.1, -0.2, -0.3 } });
+        var old = T(new double[,] { { -1.1, -1.8, -0.3 }, { -0.4, -3, -1.2 }, { -0.3, -0.2, -0.1 } });
+        var full = PolicyLoss.Compute(all, old, V(1.5, 0.4, -0.75), T(new double[,] { { 1, 1, 1 }, { 0, 0, 0 }, { 1, 1, 0 } }), settings);
+        full.Loss.backward();
+        var kept = Leaf(new double[,] { { -1, -2, -0.25 }, { -0.1, -0.2, -0.3 } });
+        var part = PolicyLoss.Compute(kept, T(new double[,] { { -1.1, -1.8, -0.3 }, { -0.3, -0.2, -0.1 } }), V(1.5, -0.75), T(new double[,] { { 1, 1, 1 }, { 1, 1, 0 } }), settings);
+        part.Loss.backward();
+        Near(full.Loss.item<float>(), part.Loss.item<float>(), 1e-7, "loss");
+        Assert.Equal(full.CountedTokens, part.CountedTokens);
+        Near(full.ClipFraction, part.ClipFraction, 1e-12, "clip fraction");
+        Near(full.MeanRatio, part.MeanRatio, 1e-6, "mean ratio");
+        TensorAssert.Close(cat([all.grad![0..1], all.grad![2..3]]), kept.grad!, 1e-7, "∂loss/∂new of the kept rows");
+    }
+
+    [Fact]
     public void Compute_IdenticalLogProbsUnequalLengths_TokenLevelWeighsTokensSequenceMeanWeighsSequences()
     {
         using var scope = NewDisposeScope();

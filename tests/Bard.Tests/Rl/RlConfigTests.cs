@@ -11,7 +11,7 @@ public class RlConfigTests
         c.Validate();
         Assert.Equal((8, 8, 1.0, 1.0, 256), (c.GroupSize, c.PromptsPerStep, c.Temperature, c.TopP, c.MaxCompletionTokens));
         Assert.Equal((0.2, 0.28, LossAggregation.TokenLevel, 0.0, 1), (c.EpsLow, c.EpsHigh, c.Aggregation, c.Beta, c.InnerSteps));
-        Assert.Equal((AdvantageMode.Grpo, 1e-5, false), (c.AdvantageMode, c.LearningRate, c.DropZeroStdGroups));
+        Assert.Equal((AdvantageMode.Grpo, 1e-5, false, Bard.Training.Precision.Fp32), (c.AdvantageMode, c.LearningRate, c.DropZeroStdGroups, c.Precision));
         Assert.Equal(new RewardConfig(), c.Reward);
         Assert.Equal((FidelityShape.Linear, 0.5, RewardCombination.Multiplicative, 1.0, true, TruncationHandling.Mask),
             (c.Reward.Fidelity, c.Reward.Tolerance, c.Reward.Combination, c.Reward.Lambda, c.Reward.FormatGate, c.Reward.Truncation));
@@ -30,12 +30,14 @@ public class RlConfigTests
               "budget_sampling": "List",
               "budgets": [8, 16, 32],
               "drop_zero_std_groups": true,
+              "precision": "bf16",
               "reward": { "fidelity": "Gaussian", "sigma": 0.3, "combination": "Additive", "lambda": 0.5, "truncation": "Penalize", "overlong_buffer": 16 },
             }
             """;
         var c = RlConfig.FromJson(json);
         Assert.Equal((4, 0.3, LossAggregation.SequenceMean, AdvantageMode.DrGrpo, true), (c.GroupSize, c.EpsHigh, c.Aggregation, c.AdvantageMode, c.DropZeroStdGroups));
         Assert.Equal([8, 16, 32], c.Budgets);
+        Assert.Equal(Bard.Training.Precision.Bf16, c.Precision);
         Assert.Equal(new RewardConfig { Fidelity = FidelityShape.Gaussian, Sigma = 0.3, Combination = RewardCombination.Additive, Lambda = 0.5, Truncation = TruncationHandling.Penalize, OverlongBuffer = 16 }, c.Reward);
         Assert.Equal(8, c.PromptsPerStep); // untouched fields keep their defaults
     }

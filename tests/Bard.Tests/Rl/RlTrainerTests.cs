@@ -85,6 +85,47 @@ public class RlTrainerTests
         AssertSameWeights(plain, checkpointed);
     }
 
+    [Fact]
+    public void Train_Bf16_SamplesWithTheFloat32PolicyAndUpdatesItAlongTheFloat32Direction()
+    {
+        using var fp32 = Policy();
+        using var bf16 = Policy();
+        var start = fp32.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+        using var tmp1 = new TempDir();
+        using var tmp2 = new TempDir();
+        var a = new RlTrainer(Config(1)).Train(fp32, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp1.Path, TensorBoard = false });
+        var b = new RlTrainer(Config(1) with { Precision = Bard.Training.Precision.Bf16 }).Train(bf16, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp2.Path, TensorBoard = false });
+        // The rollouts come from the float32 weights in both runs: the same samples, the same rewards.
+        Assert.Equal(a[0]["reward_mean"], b[0]["reward_mean"]);
+        Assert.Equal(a[0]["length_ratio_mean"], b[0]["length_ratio_mean"]);
+        Assert.Equal(ScalarType.Float32, bf16.DType);
+        // The update: bf16 gradients, float32 AdamW. Its direction agrees with the float32 update's.
+        var da = new List<float>();
+        var db = new List<float>();
+        var bParams = bf16.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in fp32.named_parameters())
+        {
+            da.AddRange((p.detach() - start[name]).data<float>().ToArray());
+            db.AddRange((bParams[name].detach() - start[name]).data<float>().ToArray());
+        }
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < da.Count; i++) { dot += da[i] * (double)db[i]; na += da[i] * (double)da[i]; nb += db[i] * (double)db[i]; }
+        double cosine = dot / Math.Sqrt(na * nb);
+        Assert.True(nb > 0, "the bf16 run changed no weight");
+        Assert.True(cosine > 0.9, $"cosine of the bf16 and float32 updates: {cosine:F4}");
+        foreach (var t in start.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void Train_Bf16WithAFloat64Policy_IsRefusedWithTheFix()
+    {
+        using var policy = Policy(ScalarType.Float64);
+        using var tmp = new TempDir();
+        var e = Assert.Throws<BardException>(() => new RlTrainer(Config(1) with { Precision = Bard.Training.Precision.Bf16 })
+            .Train(policy, Problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false }));
+        Assert.Contains("float32", e.Message);
+    }
+
     [Theory]
     [InlineData(0.0)]
     // β > 0: the KL reference of the resumed run must be the starting model again, not the checkpoint it resumes from.

@@ -111,7 +111,7 @@ internal abstract partial record MathValue
 
     /// <summary>
     /// A one-sided inequality on a variable as an interval: "x>2" → (2, ∞), "x\le-1" → (−∞, −1], "-x>-1" → (−∞, 1)
-    /// (linear in one variable: solved for it); null for anything else ("|x|<2", "f(x)>0", "x>y" stay relations).
+    /// (linear in one variable: solved for it); null for anything else ("|x|&lt;2", "f(x)>0", "x>y" stay relations).
     /// </summary>
     static Bracketed? RelationInterval(string s)
     {
