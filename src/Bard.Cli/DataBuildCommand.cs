@@ -13,13 +13,13 @@ public sealed class DataBuildCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("--samples", "Budgeted samples file.") { Required = true, ValueName = "FILE" },
-        new("--out", "Output folder: train.jsonl, validation.jsonl, build.json (and chat/ with --export chat).") { Required = true, ValueName = "DIR" },
+        new("--out", "Output folder: train.jsonl, validation.jsonl, build.json (and chat/, rl/, llama-factory/ with --export).") { Required = true, ValueName = "DIR" },
         new("--val-fraction", "Share of problems (never samples) held out for validation.") { Default = "0.1", ValueName = "F" },
         new("--seed", "Seed of the split, subsampling and shuffles.") { Default = "0", ValueName = "S" },
         new("--samples-per-problem", "Keep at most N samples per problem (seeded choice); default all.") { ValueName = "N" },
         new("--include-rejected", "Keep samples outside the compressor's tolerance.") { IsFlag = true },
-        new("--export", "Also write chat-messages JSONL for TRL / LLaMA-Factory / OpenRLHF: chat.") { ValueName = "FORMAT" },
-        new("--problems", "Problems file (needed by --export chat for the questions).") { ValueName = "FILE" },
+        new("--export", "Also write, comma-separated: chat (chat-messages JSONL for SFT with TRL / OpenRLHF), rl (prompt, label, budget for OpenRLHF, verl, TRL GRPO), llama-factory (chat JSONL with its dataset_info.json).") { ValueName = "FORMATS" },
+        new("--problems", "Problems file (needed by --export for the questions and gold answers).") { ValueName = "FILE" },
         new("--budget-line", "Budget line appended to the user turn of the chat export; {budget} is replaced.") { Default = BudgetPromptFormat.Default.BudgetLineTemplate, ValueName = "TEXT" },
         new("--skip-bad", "Skip and count bad input lines instead of stopping at the first.") { IsFlag = true },
     ];
@@ -34,12 +34,15 @@ public sealed class DataBuildCommand : CliCommand
             IncludeRejected = options.Flag("--include-rejected"),
         }.Validate();
         string? export = options.String("--export");
-        if (export is not null and not "chat") throw new UsageException($"bard data build: --export takes 'chat', got '{export}'.");
+        string[] known = ["chat", "rl", "llama-factory"];
+        var exports = export is null ? [] : export.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        if (export is not null && (exports.Length == 0 || exports.FirstOrDefault(e => !known.Contains(e)) is { } unknown))
+            throw new UsageException($"bard data build: --export takes chat, rl and/or llama-factory (comma-separated), got '{export}'.");
         var chat = new ChatExportOptions { Format = BudgetPromptFormat.Default with { BudgetLineTemplate = options.RequiredString("--budget-line") } };
-        if (export is not null)
+        if (exports.Length > 0)
         {
             chat.Validate();
-            if (!options.Has("--problems")) throw new UsageException("bard data build: --export chat needs --problems FILE (the questions of the samples).");
+            if (!options.Has("--problems")) throw new UsageException($"bard data build: --export {export} needs --problems FILE (the questions and gold answers of the samples).");
         }
 
         var samples = DataCli.Read(options.RequiredString("--samples"), BudgetedSampleFormat.Instance, options, stderr);
@@ -48,17 +51,23 @@ public sealed class DataBuildCommand : CliCommand
         Directory.CreateDirectory(dir);
         WriteAll(Path.Combine(dir, "train.jsonl"), split.Train);
         WriteAll(Path.Combine(dir, "validation.jsonl"), split.Validation);
-        if (export is not null)
+        if (exports.Length > 0)
         {
             string problemsPath = options.RequiredString("--problems");
             var problems = ProblemIndex.ById(DataCli.Read(problemsPath, ProblemFormat.Instance, options, stderr), problemsPath);
-            ChatExport.Write(Path.Combine(dir, "chat", "train.jsonl"), split.Train, problems, chat);
-            ChatExport.Write(Path.Combine(dir, "chat", "validation.jsonl"), split.Validation, problems, chat);
+            foreach (var (name, part) in new[] { ("train", split.Train), ("validation", split.Validation) })
+            {
+                if (exports.Contains("chat")) ChatExport.Write(Path.Combine(dir, "chat", $"{name}.jsonl"), part, problems, chat);
+                if (exports.Contains("rl")) RlExport.Write(Path.Combine(dir, "rl", $"{name}.jsonl"), part, problems, chat);
+                if (exports.Contains("llama-factory")) ChatExport.Write(Path.Combine(dir, "llama-factory", $"{name}.jsonl"), part, problems, chat);
+            }
+            if (exports.Contains("llama-factory"))
+                LlamaFactoryExport.WriteDatasetInfo(Path.Combine(dir, "llama-factory"), [("bard_train", "train.jsonl"), ("bard_validation", "validation.jsonl")]);
         }
         WriteManifest(Path.Combine(dir, "build.json"), options, build, chat, export, split);
         stdout.WriteLine($"{dir}: train {split.Train.Count} samples of {split.TrainProblems.Count} problems, "
             + $"validation {split.Validation.Count} samples of {split.ValidationProblems.Count} problems; "
-            + $"{split.DroppedRejected} rejected samples left out{(export is null ? "" : "; chat JSONL in chat/")}.");
+            + $"{split.DroppedRejected} rejected samples left out{(exports.Length == 0 ? "" : "; " + string.Join(", ", exports.Select(e => $"{e} export in {e}/")))}.");
         return 0;
     }
 

@@ -26,8 +26,15 @@ public sealed class GenerateCommand : CliCommand
     public override int Run(ParsedOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         var ids = options.IntList("--ids"); // usage errors before the (slow) model load
+        int maxNew = options.Int("--max-new-tokens");
+        if (maxNew < 0) throw new UsageException($"--max-new-tokens must be ≥ 0, got {maxNew}.");
         using var model = ModelOptions.Load(options);
         ModelOptions.CheckIds(ids, model);
+        // The KV cache holds prompt + new tokens: past the model's context it is memory the model was never trained to use.
+        int context = model.Config.MaxPositionEmbeddings;
+        if ((long)ids.Length + maxNew > context)
+            throw new UsageException($"--max-new-tokens {maxNew} with a prompt of {ids.Length} tokens exceeds the model's context of {context} tokens "
+                + $"(max_position_embeddings); ask for at most {Math.Max(0, context - ids.Length)}.");
         IReadOnlyList<int> stop = options.String("--stop-ids") switch
         {
             null => model.Config.EosTokenIds,
@@ -36,7 +43,7 @@ public sealed class GenerateCommand : CliCommand
         };
         var generation = new GenerationOptions
         {
-            MaxNewTokens = options.Int("--max-new-tokens"),
+            MaxNewTokens = maxNew,
             Temperature = options.Double("--temperature"),
             TopK = options.Int("--top-k"),
             TopP = options.Double("--top-p"),

@@ -35,6 +35,7 @@ public sealed class RewardServeCommand : CliCommand
         }.Validate();
         var verifier = AnswerVerifiers.For(RlCommand.AnswerKindOption(o.RequiredString("--answer-kind"), []));
         var server = RewardServer.StartAsync(new BudgetRewardScorer(options, tokenizer, verifier), options, cancel).GetAwaiter().GetResult();
+        server.Log = line => { lock (stderr) stderr.WriteLine(line); };
         stdout.WriteLine($"bard reward-serve: POST {server.RewardUrl} ({(options.ApiKey is null ? "no API key" : "API key required")}); Ctrl-C or SIGTERM stops.");
         stdout.Flush();
         ServerLifetime.WaitForShutdown(cancel);

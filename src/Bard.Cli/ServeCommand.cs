@@ -23,6 +23,8 @@ public sealed class ServeCommand : CliCommand
         new("--max-queue", "Most requests waiting; more get 503.") { Default = "64", ValueName = "N" },
         new("--max-body-bytes", "Largest request body accepted (413 above).") { Default = "1048576", ValueName = "BYTES" },
         new("--default-max-tokens", "max_tokens when a request leaves it out.") { Default = "256", ValueName = "N" },
+        new("--budget-enforcement", "How thinking_budget (and the budget fields that do not say) is applied when a request sends no budget_enforcement: prompt (state it; BARD students keep it) or force (also close the thinking at b). Hard-cap fields such as vLLM's thinking_token_budget always force.") { Default = "prompt", ValueName = "MODE" },
+        new("--effort-budgets", "Budgets of reasoning_effort / reasoning.effort levels, e.g. low=256,medium=1024,high=4096; without it effort levels get a 400.") { ValueName = "TABLE" },
     ];
 
     public override int Run(ParsedOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -39,6 +41,16 @@ public sealed class ServeCommand : CliCommand
             MaxQueuedRequests = o.Int("--max-queue"),
             MaxBodyBytes = o.Long("--max-body-bytes"),
             DefaultMaxTokens = o.Int("--default-max-tokens"),
+            Thinking = new ThinkingDefaults
+            {
+                Enforcement = o.RequiredString("--budget-enforcement") switch
+                {
+                    "prompt" => BudgetEnforcement.Prompt,
+                    "force" => BudgetEnforcement.Force,
+                    var x => throw new BardException($"--budget-enforcement must be prompt or force, got '{x}'."),
+                },
+                EffortBudgets = o.String("--effort-budgets") is { } table ? ThinkingDefaults.ParseEffortBudgets(table) : new Dictionary<string, int>(),
+            },
         }.Validate();
         var model = ModelOptions.Load(o);
         var tokenizer = TokenizerLoader.LoadTokenizer(dir);

@@ -23,8 +23,9 @@ public static class JsonlReader
         var messages = new List<string>();
         int skipped = 0;
         int lineNo = 0;
-        using var reader = new StreamReader(path);
-        while (reader.ReadLine() is { } line)
+        // Invalid UTF-8 is an error naming the line, not text silently turned into U+FFFD (answers and traces would change).
+        using var reader = new Utf8LineReader(path);
+        while (reader.ReadLine(lineNo + 1) is { } line)
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -59,5 +60,40 @@ public static class JsonlReader
                 throw new BardException($"{path}:{lineNo}: expected a JSON object, got {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
             return parse(new JsonRecord(doc.RootElement, path, lineNo));
         }
+    }
+
+    /// <summary>Lines of a file decoded as strict UTF-8, one at a time (so a bad byte is reported on its own line).</summary>
+    sealed class Utf8LineReader(string path) : IDisposable
+    {
+        static readonly System.Text.UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        readonly BufferedStream stream = new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), 1 << 16);
+        readonly MemoryStream line = new();
+        bool first = true;
+
+        public string? ReadLine(int lineNo)
+        {
+            line.SetLength(0);
+            int b;
+            bool any = false;
+            while ((b = stream.ReadByte()) >= 0)
+            {
+                any = true;
+                if (b == '\n') break;
+                line.WriteByte((byte)b);
+            }
+            if (!any) return null;
+            var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+            if (bytes.Length > 0 && bytes[^1] == '\r') bytes = bytes[..^1];
+            if (first && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..]; // a byte-order mark
+            first = false;
+            try { return Strict.GetString(bytes); }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                throw new BardException($"{path}:{lineNo}: not valid UTF-8 (byte {e.Index + 1} of the line). JSONL files must be UTF-8; "
+                    + "re-encode the file (e.g. iconv -f LATIN1 -t UTF-8) or fix the bytes on that line.");
+            }
+        }
+
+        public void Dispose() { stream.Dispose(); line.Dispose(); }
     }
 }

@@ -74,11 +74,14 @@ public sealed class BudgetRewardScorer
         return response;
     }
 
-    /// <summary>Scores one response; throws <see cref="BardException"/> when the prompt states no positive budget.</summary>
-    public RemoteReward Score(string query, string prompt, string gold)
+    /// <summary>
+    /// Scores one response; throws <see cref="BardException"/> when the prompt states no positive budget.
+    /// <paramref name="budgetOverride"/>, when given (the request's <c>budgets</c> array), is the budget instead of the one in the prompt.
+    /// </summary>
+    public RemoteReward Score(string query, string prompt, string gold, int? budgetOverride = null)
     {
-        int budget = ReadBudget(prompt) ?? throw new BardException(
-            $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export chat'.");
+        int budget = budgetOverride ?? ReadBudget(prompt) ?? throw new BardException(
+            $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export chat', or send the budgets in a 'budgets' array.");
         if (budget <= 0) throw new BardException($"the prompt states a thinking budget of {budget}; the BARD reward needs a positive budget.");
         string response = ResponseOf(query, prompt);
         var split = options.Format.Split(response);

@@ -89,11 +89,13 @@ public sealed class ChatBatcher : IAsyncDisposable
             throw new ApiErrorException(ApiError.BadRequest($"'thinking_budget' {b} is more than this server allows ({maxBudget} tokens); ask for at most {maxBudget}.", "thinking_budget"));
         if (request.N > options.MaxChoices)
             throw new ApiErrorException(ApiError.BadRequest($"'n' {request.N} is more than this server allows ({options.MaxChoices}).", "n"));
+        if (request.N > options.MaxBatchRows) // the n choices of a request are generated in one batch
+            throw new ApiErrorException(ApiError.BadRequest($"'n' {request.N} is more than this server generates at once ({options.MaxBatchRows} rows, bard serve --max-batch).", "n"));
         if (request.Enforcement == BudgetEnforcement.Force && (openId is null || closeId is null))
-            throw new ApiErrorException(ApiError.BadRequest($"'budget_enforcement' \"force\" needs {format.ThinkOpen} and {format.ThinkClose} to be single tokens, and this model's tokenizer lacks them; use \"prompt\".", "budget_enforcement"));
+            throw new ApiErrorException(ApiError.BadRequest($"forcing the thinking budget (budget_enforcement \"force\", or a hard-cap field such as thinking_token_budget) needs {format.ThinkOpen} and {format.ThinkClose} to be single tokens, and this model's tokenizer lacks them; state the budget in the prompt instead (thinking_budget with budget_enforcement \"prompt\").", "budget_enforcement"));
         var messages = request.ThinkingBudget is int budget ? format.WithBudget(request.Messages, budget) : request.Messages;
         string prompt;
-        try { prompt = template.Render(messages, new ChatRenderOptions { AddGenerationPrompt = true }, config); }
+        try { prompt = template.Render(messages, new ChatRenderOptions { AddGenerationPrompt = true, EnableThinking = request.EnableThinking }, config); }
         catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"the chat template could not render 'messages': {e.Message}", "messages")); }
         var ids = tokenizer.Encode(prompt);
         if (ids.Length == 0) throw new ApiErrorException(ApiError.BadRequest("'messages' render to an empty prompt.", "messages"));
@@ -168,7 +170,7 @@ public sealed class ChatBatcher : IAsyncDisposable
         foreach (var j in jobs.Except(live)) j.Result.TrySetCanceled(j.Cancel);
         if (live.Count == 0) return;
         var batch = live.SelectMany(j => Enumerable.Range(0, j.Request.N).Select(i => new ChatRow(j, i, tokenizer, format, stopIds,
-            j.Request.Enforcement == BudgetEnforcement.Force ? new BudgetForcing(openId!.Value, closeId!.Value, [j.Request.ThinkingBudget!.Value], int.MaxValue / 2, j.Prompt.Start == ReasoningStart.InsideThinking, newlineId) : null)))
+            Forcing(j))))
             .ToList();
         var r = live[0].Request;
         var gen = new GenerationOptions
@@ -234,6 +236,20 @@ public sealed class ChatBatcher : IAsyncDisposable
     /// Under "force" a row whose prompt did not open the thinking block starts with the opening delimiter (forced when the
     /// model does not write it), so that the budget is a bound on real thinking, as in s1's budget forcing.
     /// </summary>
+    /// <summary>
+    /// The budget forcing of a job's rows: its forced budget; or, with thinking switched off and a template that still opens
+    /// a thinking block (no switch of its own), a budget of 0 — the thinking is closed at once. Null otherwise.
+    /// </summary>
+    BudgetForcing? Forcing(ChatJob j)
+    {
+        bool inside = j.Prompt.Start == ReasoningStart.InsideThinking;
+        if (j.Request.Enforcement == BudgetEnforcement.Force)
+            return new BudgetForcing(openId!.Value, closeId!.Value, [j.Request.ThinkingBudget!.Value], int.MaxValue / 2, inside, newlineId);
+        if (j.Request.EnableThinking == false && j.Prompt.Start != ReasoningStart.AfterThinking && openId is int open && closeId is int close)
+            return new BudgetForcing(open, close, [0], int.MaxValue / 2, inside, newlineId);
+        return null;
+    }
+
     sealed class RowControl(IReadOnlyList<ChatRow> batch, int? openId) : IGenerationControl
     {
         public (int Token, bool Stop) Next(int row, IReadOnlyList<int> generated, int sampled)

@@ -8,4 +8,5 @@ namespace Bard.Serving;
 /// <param name="CompletionTokens">Tokens this choice generated.</param>
 /// <param name="ReasoningTokens">Of those, thinking tokens.</param>
 /// <param name="ThinkingClosed">Whether the thinking block was closed (or there was none).</param>
-public sealed record ChatChoice(int Index, string ReasoningContent, string Content, string FinishReason, int CompletionTokens, int ReasoningTokens, bool ThinkingClosed);
+/// <param name="BudgetForced">Whether the server closed the thinking (budget forcing at the budget, or thinking switched off) rather than the model.</param>
+public sealed record ChatChoice(int Index, string ReasoningContent, string Content, string FinishReason, int CompletionTokens, int ReasoningTokens, bool ThinkingClosed, bool BudgetForced = false);

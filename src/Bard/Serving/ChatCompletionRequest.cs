@@ -5,8 +5,10 @@ using Bard.Text;
 namespace Bard.Serving;
 
 /// <summary>
-/// A <c>POST /v1/chat/completions</c> body as <c>bard serve</c> understands it: OpenAI's fields plus
-/// <c>thinking_budget</c> and <c>budget_enforcement</c>. <see cref="Parse"/> checks types and ranges and throws
+/// A <c>POST /v1/chat/completions</c> body as <c>bard serve</c> understands it: OpenAI's fields plus the thinking
+/// control of every client family (<see cref="ThinkingControl"/>: Bard's <c>thinking_budget</c> and <c>budget_enforcement</c>,
+/// vLLM's <c>thinking_token_budget</c>, <c>chat_template_kwargs</c>, Anthropic's <c>thinking</c>, OpenRouter's
+/// <c>reasoning</c>, <c>reasoning_effort</c>, <c>include_reasoning</c>). <see cref="Parse"/> checks types and ranges and throws
 /// <see cref="ApiErrorException"/> (400) naming the field; limits that depend on the model are checked by the server.
 /// </summary>
 public sealed record ChatCompletionRequest
@@ -35,9 +37,13 @@ public sealed record ChatCompletionRequest
     public int? ThinkingBudget { get; init; }
     /// <summary>How the budget is applied. Default <see cref="BudgetEnforcement.Prompt"/>.</summary>
     public BudgetEnforcement Enforcement { get; init; } = BudgetEnforcement.Prompt;
+    /// <summary>false: thinking switched off (the template's <c>enable_thinking</c>, and the thinking closed at once where the template has no switch); null: the template's default.</summary>
+    public bool? EnableThinking { get; init; }
+    /// <summary>false: the reply carries no reasoning (<c>include_reasoning: false</c>, <c>reasoning.exclude</c>). Default true.</summary>
+    public bool IncludeReasoning { get; init; } = true;
 
     /// <summary>Parses and checks a JSON body; throws <see cref="ApiErrorException"/> with status 400 naming the field.</summary>
-    public static ChatCompletionRequest Parse(ReadOnlySpan<byte> body)
+    public static ChatCompletionRequest Parse(ReadOnlySpan<byte> body, ThinkingDefaults? defaults = null)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 32 }); }
@@ -54,10 +60,14 @@ public sealed record ChatCompletionRequest
             foreach (var m in msgs.EnumerateArray()) messages.Add(Message(m, i++));
 
             // Features this server does not implement are refused, not silently ignored.
-            if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
+            if (root.TryGetProperty("tools", out var tools) && tools.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+                throw Bad("'tools' must be an array (and bard serve supports none).", "tools");
+            if (tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
                 throw Bad("'tools' (function calling) is not supported by bard serve.", "tools");
             if (Bool(root, "logprobs") == true) throw Bad("'logprobs' is not supported by bard serve.", "logprobs");
-            if (root.TryGetProperty("response_format", out var rf) && rf.ValueKind == JsonValueKind.Object && Str(rf, "type") is { } rft && rft != "text")
+            if (root.TryGetProperty("response_format", out var rf) && rf.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                throw Bad("'response_format' must be an object such as {\"type\": \"text\"}.", "response_format");
+            if (rf.ValueKind == JsonValueKind.Object && Str(rf, "type") is { } rft && rft != "text")
                 throw Bad($"'response_format' type '{rft}' is not supported by bard serve; only \"text\".", "response_format");
 
             int? maxTokens = Int(root, "max_completion_tokens") ?? Int(root, "max_tokens");
@@ -72,7 +82,9 @@ public sealed record ChatCompletionRequest
             int n = Int(root, "n") ?? 1;
             if (n < 1) throw Bad($"'n' must be ≥ 1, got {n}.", "n");
             bool stream = Bool(root, "stream") ?? false;
-            bool includeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && (Bool(so, "include_usage") ?? false);
+            if (root.TryGetProperty("stream_options", out var so) && so.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                throw Bad("'stream_options' must be an object such as {\"include_usage\": true}.", "stream_options");
+            bool includeUsage = so.ValueKind == JsonValueKind.Object && (Bool(so, "include_usage") ?? false);
 
             var stop = new List<string>();
             if (root.TryGetProperty("stop", out var st))
@@ -86,28 +98,15 @@ public sealed record ChatCompletionRequest
             if (stop.Count > 4) throw Bad($"'stop' takes at most 4 strings, got {stop.Count}.", "stop");
             if (stop.Any(x => x.Length == 0)) throw Bad("'stop' strings must be non-empty.", "stop");
 
-            int? budget = null;
-            if (root.TryGetProperty("thinking_budget", out var tb) && tb.ValueKind != JsonValueKind.Null)
-            {
-                if (tb.ValueKind != JsonValueKind.Number || !tb.TryGetInt64(out long b)) throw Bad("'thinking_budget' must be an integer number of tokens.", "thinking_budget");
-                if (b < 0) throw Bad($"'thinking_budget' must be ≥ 0 tokens, got {b}.", "thinking_budget");
-                budget = b > int.MaxValue ? int.MaxValue : (int)b;
-            }
-            var enforcement = (Str(root, "budget_enforcement") ?? "prompt") switch
-            {
-                "prompt" => BudgetEnforcement.Prompt,
-                "force" => BudgetEnforcement.Force,
-                var x => throw Bad($"'budget_enforcement' must be \"prompt\" or \"force\", got \"{x}\".", "budget_enforcement"),
-            };
-            if (enforcement == BudgetEnforcement.Force && budget is null)
-                throw Bad("'budget_enforcement' \"force\" needs a 'thinking_budget'.", "budget_enforcement");
-            if (budget is not null && !messages.Any(m => m.Role == ChatRole.User))
-                throw Bad("'thinking_budget' is stated in the last user turn, and 'messages' has none.", "thinking_budget");
+            var thinking = ThinkingControl.Read(root, defaults ?? ThinkingDefaults.Default);
+            if (thinking.Budget is not null && !messages.Any(m => m.Role == ChatRole.User))
+                throw Bad("the thinking budget is stated in the last user turn, and 'messages' has none.", "thinking_budget");
 
             return new ChatCompletionRequest
             {
                 Model = model, Messages = messages, MaxTokens = maxTokens, Temperature = temperature, TopP = topP, Seed = seed,
-                Stop = stop, N = n, Stream = stream, IncludeUsage = includeUsage, ThinkingBudget = budget, Enforcement = enforcement,
+                Stop = stop, N = n, Stream = stream, IncludeUsage = includeUsage, ThinkingBudget = thinking.Budget, Enforcement = thinking.Enforcement,
+                EnableThinking = thinking.Thinking, IncludeReasoning = thinking.IncludeReasoning,
             };
         }
     }
@@ -138,7 +137,16 @@ public sealed record ChatCompletionRequest
             content = sb.ToString();
         }
         else throw Bad($"messages[{i}].content must be a string or an array of text parts.", $"messages[{i}].content");
-        return new ChatMessage(r, content) { ReasoningContent = r == ChatRole.Assistant ? Str(m, "reasoning_content") : null };
+        // Earlier assistant turns carry their thinking as reasoning_content (DeepSeek, SGLang, Qwen) or reasoning (vLLM, OpenRouter).
+        string? reasoning = null;
+        if (r == ChatRole.Assistant)
+        {
+            string? rc = Str(m, "reasoning_content"), rn = m.TryGetProperty("reasoning", out var rv) && rv.ValueKind == JsonValueKind.String ? rv.GetString() : null;
+            if (rc is not null && rn is not null && rc != rn)
+                throw Bad($"messages[{i}] has both 'reasoning' and 'reasoning_content', and they differ; send one.", $"messages[{i}].reasoning");
+            reasoning = rc ?? rn;
+        }
+        return new ChatMessage(r, content) { ReasoningContent = reasoning };
     }
 
     static ApiErrorException Bad(string message, string? param) => new(ApiError.BadRequest(message, param));

@@ -281,7 +281,9 @@ public sealed class ChatEndpoint : IDisposable
     {
         if (!root.TryGetProperty("usage", out var u) || u.ValueKind != JsonValueKind.Object) return ChatUsage.Zero;
         int Int(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
-        int reasoning = u.TryGetProperty("completion_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object ? Int(d, "reasoning_tokens") : 0;
+        // OpenAI's shape (completion_tokens_details.reasoning_tokens), or a top-level usage.reasoning_tokens as some servers write it.
+        int reasoning = u.TryGetProperty("completion_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("reasoning_tokens", out _)
+            ? Int(d, "reasoning_tokens") : Int(u, "reasoning_tokens");
         return new ChatUsage(Int(u, "prompt_tokens"), Int(u, "completion_tokens"), reasoning);
     }
 

@@ -54,7 +54,7 @@ internal sealed class ChatRow
         Emit(parser.Feed(decoder.Finish()));
         Emit(parser.Finish());
         Choice = new ChatChoice(Index, reasoning.ToString(), content.ToString(), finishReason ?? "length",
-            generated, CountThinking(), !parser.Opened || parser.Closed);
+            generated, CountThinking(), !parser.Opened || parser.Closed, Forcing?.WasForced(0) ?? false);
     }
 
     void Emit((string Reasoning, string Content) d)

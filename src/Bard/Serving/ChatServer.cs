@@ -73,7 +73,7 @@ public sealed class ChatServer : IAsyncDisposable
     {
         if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
         var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
-        var request = ChatCompletionRequest.Parse(body);
+        var request = ChatCompletionRequest.Parse(body, options.Thinking);
         if (request.Model != options.ModelName)
             throw new ApiErrorException(new ApiError(404, $"the model '{request.Model}' does not exist here; this server serves '{options.ModelName}'.", "invalid_request_error", "model", "model_not_found"));
         var prompt = batcher.Prepare(request);
@@ -87,7 +87,7 @@ public sealed class ChatServer : IAsyncDisposable
             else
             {
                 var result = await batcher.Submit(request, prompt, null, timeout.Token);
-                await WriteJsonAsync(context, w => WriteCompletion(w, result, id, created));
+                await WriteJsonAsync(context, w => WriteCompletion(w, result, id, created, request.IncludeReasoning));
             }
         }
         catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
@@ -118,11 +118,15 @@ public sealed class ChatServer : IAsyncDisposable
                 else pending.Add(d);
             }
             foreach (var d in pending)
+            {
+                if (d.Content.Length == 0 && !request.IncludeReasoning) continue;
                 await ChunkAsync(context, id, created, d.Index, w =>
                 {
-                    if (d.Reasoning.Length > 0) w.WriteString("reasoning_content", d.Reasoning);
+                    // Both names: vLLM's reasoning, and reasoning_content (SGLang, DeepSeek, Qwen's API, older vLLM).
+                    if (d.Reasoning.Length > 0 && request.IncludeReasoning) { w.WriteString("reasoning", d.Reasoning); w.WriteString("reasoning_content", d.Reasoning); }
                     if (d.Content.Length > 0) w.WriteString("content", d.Content);
                 }, null, cancel);
+            }
         }
         ChatResult result;
         try { result = await task; }
@@ -131,7 +135,7 @@ public sealed class ChatServer : IAsyncDisposable
             await WriteEventAsync(context, e.Error.ToJson(), cancel); // OpenAI streams a late error as an event
             return;
         }
-        foreach (var c in result.Choices) await ChunkAsync(context, id, created, c.Index, _ => { }, c.FinishReason, cancel);
+        foreach (var c in result.Choices) await ChunkAsync(context, id, created, c.Index, _ => { }, c.FinishReason, cancel, c.BudgetForced);
         if (request.IncludeUsage)
             await WriteEventAsync(context, Json(w =>
             {
@@ -144,7 +148,7 @@ public sealed class ChatServer : IAsyncDisposable
         await context.Response.Body.FlushAsync(cancel);
     }
 
-    Task ChunkAsync(HttpContext context, string id, long created, int index, Action<Utf8JsonWriter> delta, string? finish, CancellationToken cancel) =>
+    Task ChunkAsync(HttpContext context, string id, long created, int index, Action<Utf8JsonWriter> delta, string? finish, CancellationToken cancel, bool? budgetForced = null) =>
         WriteEventAsync(context, Json(w =>
         {
             Header(w, id, created, "chat.completion.chunk");
@@ -156,6 +160,7 @@ public sealed class ChatServer : IAsyncDisposable
             w.WriteEndObject();
             w.WriteNull("logprobs");
             if (finish is null) w.WriteNull("finish_reason"); else w.WriteString("finish_reason", finish);
+            if (budgetForced is bool forced) w.WriteBoolean("budget_forced", forced);
             w.WriteEndObject();
             w.WriteEndArray();
         }), cancel);
@@ -174,7 +179,7 @@ public sealed class ChatServer : IAsyncDisposable
         w.WriteString("model", options.ModelName);
     }
 
-    void WriteCompletion(Utf8JsonWriter w, ChatResult result, string id, long created)
+    void WriteCompletion(Utf8JsonWriter w, ChatResult result, string id, long created, bool includeReasoning)
     {
         Header(w, id, created, "chat.completion");
         w.WriteStartArray("choices");
@@ -185,10 +190,16 @@ public sealed class ChatServer : IAsyncDisposable
             w.WriteStartObject("message");
             w.WriteString("role", "assistant");
             w.WriteString("content", c.Content);
-            w.WriteString("reasoning_content", c.ReasoningContent);
+            if (includeReasoning)
+            {
+                // Both names: vLLM's reasoning, and reasoning_content (SGLang, DeepSeek, Qwen's API, older vLLM).
+                w.WriteString("reasoning", c.ReasoningContent);
+                w.WriteString("reasoning_content", c.ReasoningContent);
+            }
             w.WriteEndObject();
             w.WriteNull("logprobs");
             w.WriteString("finish_reason", c.FinishReason);
+            w.WriteBoolean("budget_forced", c.BudgetForced);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -9,7 +9,10 @@ namespace Bard.Serving;
 /// <c>bard reward-serve</c>: the BARD reward behind OpenRLHF's remote reward model protocol.
 /// <c>POST /get_reward</c> with <c>{"query":[prompt+response,…],"prompts":[…],"labels":[gold,…]}</c> answers
 /// <c>{"rewards":[…],"scores":[…],"extra_logs":{…}}</c> (scores equal rewards; extra_logs holds correctness, fidelity,
-/// thinking tokens and budget per sample, which OpenRLHF logs). Malformed bodies get 400 with an OpenAI-style error.
+/// thinking tokens and budget per sample, which OpenRLHF logs). An optional <c>"budgets":[b,…]</c> gives each sample's
+/// budget instead of the one stated in its prompt. Malformed bodies and rejected samples get 400 with an OpenAI-style
+/// error naming the sample, and each rejection is logged (<see cref="Log"/>) with its reason: a trainer that turns a 400
+/// into a missing reward leaves a trace here.
 /// </summary>
 public sealed class RewardServer : IAsyncDisposable
 {
@@ -18,6 +21,9 @@ public sealed class RewardServer : IAsyncDisposable
     readonly RewardServeOptions options;
 
     RewardServer(WebApplication app, BudgetRewardScorer scorer, RewardServeOptions options) => (this.app, this.scorer, this.options) = (app, scorer, options);
+
+    /// <summary>Where rejected requests are reported, one line each (the CLI passes its console). Default: nowhere.</summary>
+    public Action<string>? Log { get; set; }
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; private set; }
@@ -44,17 +50,12 @@ public sealed class RewardServer : IAsyncDisposable
     {
         if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
         var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
-        var (queries, prompts, labels) = Parse(body);
-        var scored = new List<RemoteReward>(queries.Count);
-        for (int i = 0; i < queries.Count; i++)
+        List<RemoteReward> scored;
+        try { scored = Score(Parse(body), context.RequestAborted); }
+        catch (ApiErrorException e) when (e.Error.Status == 400)
         {
-            // A client that went away gets no more work done for it.
-            context.RequestAborted.ThrowIfCancellationRequested();
-            if (labels[i].Length == 0)
-                throw new ApiErrorException(ApiError.BadRequest($"sample {i}: the label (gold answer) is empty. OpenRLHF sends empty labels unless told "
-                    + "which dataset field holds them: pass --data.label_key FIELD (OpenRLHF ≥ 0.10.2; --label_key before).", $"labels[{i}]"));
-            try { scored.Add(scorer.Score(queries[i], prompts[i], labels[i])); }
-            catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"sample {i}: {e.Message}", $"prompts[{i}]")); }
+            Log?.Invoke($"bard reward-serve: rejected a request (400{(e.Error.Param is { } p ? $", {p}" : "")}): {e.Error.Message}");
+            throw;
         }
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -74,6 +75,23 @@ public sealed class RewardServer : IAsyncDisposable
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
+    List<RemoteReward> Score((List<string> Queries, List<string> Prompts, List<string> Labels, List<int>? Budgets) request, CancellationToken aborted)
+    {
+        var (queries, prompts, labels, budgets) = request;
+        var scored = new List<RemoteReward>(queries.Count);
+        for (int i = 0; i < queries.Count; i++)
+        {
+            // A client that went away gets no more work done for it.
+            aborted.ThrowIfCancellationRequested();
+            if (labels[i].Length == 0)
+                throw new ApiErrorException(ApiError.BadRequest($"sample {i}: the label (gold answer) is empty. OpenRLHF sends empty labels unless told "
+                    + "which dataset field holds them: pass --data.label_key FIELD (OpenRLHF ≥ 0.10.2; --label_key before).", $"labels[{i}]"));
+            try { scored.Add(scorer.Score(queries[i], prompts[i], labels[i], budgets?[i])); }
+            catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"sample {i}: {e.Message}", budgets is null ? $"prompts[{i}]" : $"budgets[{i}]")); }
+        }
+        return scored;
+    }
+
     static void Array(Utf8JsonWriter w, string name, IEnumerable<double> values)
     {
         w.WriteStartArray(name);
@@ -81,7 +99,7 @@ public sealed class RewardServer : IAsyncDisposable
         w.WriteEndArray();
     }
 
-    static (List<string> Queries, List<string> Prompts, List<string> Labels) Parse(byte[] body)
+    static (List<string> Queries, List<string> Prompts, List<string> Labels, List<int>? Budgets) Parse(byte[] body)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(body); }
@@ -95,7 +113,23 @@ public sealed class RewardServer : IAsyncDisposable
             var labels = Strings(doc.RootElement, "labels");
             if (prompts.Count != queries.Count || labels.Count != queries.Count)
                 throw new ApiErrorException(ApiError.BadRequest($"'query', 'prompts' and 'labels' must have one entry per sample; got {queries.Count}, {prompts.Count} and {labels.Count}.", "labels"));
-            return (queries, prompts, labels);
+            List<int>? budgets = null;
+            if (doc.RootElement.TryGetProperty("budgets", out var ba) && ba.ValueKind != JsonValueKind.Null)
+            {
+                if (ba.ValueKind != JsonValueKind.Array) throw new ApiErrorException(ApiError.BadRequest("'budgets' must be an array of positive integers, one per sample.", "budgets"));
+                budgets = [];
+                int i = 0;
+                foreach (var e in ba.EnumerateArray())
+                {
+                    if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out int b) || b <= 0)
+                        throw new ApiErrorException(ApiError.BadRequest($"'budgets[{i}]' must be a positive integer number of tokens, got {e.GetRawText()}.", $"budgets[{i}]"));
+                    budgets.Add(b);
+                    i++;
+                }
+                if (budgets.Count != queries.Count)
+                    throw new ApiErrorException(ApiError.BadRequest($"'budgets' must have one entry per sample; got {budgets.Count} for {queries.Count} samples.", "budgets"));
+            }
+            return (queries, prompts, labels, budgets);
         }
     }
 

@@ -28,6 +28,8 @@ public sealed record ServeOptions
     public int MaxChoices { get; init; } = 8;
     /// <summary>Largest <c>thinking_budget</c> accepted, in tokens; null means the model's context length. Default null.</summary>
     public int? MaxThinkingBudget { get; init; }
+    /// <summary>Defaults of the thinking control: how <c>thinking_budget</c> is applied when a request does not say, and the budgets of effort levels.</summary>
+    public ThinkingDefaults Thinking { get; init; } = ThinkingDefaults.Default;
     /// <summary>Longest a request may take end to end before it is cancelled (504). Default 10 minutes.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -46,6 +48,7 @@ public sealed record ServeOptions
         Require(DefaultMaxTokens >= 1, nameof(DefaultMaxTokens), $"must be ≥ 1, got {DefaultMaxTokens}");
         Require(MaxChoices >= 1, nameof(MaxChoices), $"must be ≥ 1, got {MaxChoices}");
         Require(MaxThinkingBudget is null or >= 1, nameof(MaxThinkingBudget), "must be ≥ 1 when set");
+        Require(Thinking is not null && Thinking.EffortBudgets.Values.All(b => b >= 0), nameof(Thinking), "must be set, with effort budgets ≥ 0");
         Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "must be positive");
         return this;
     }

@@ -10,6 +10,11 @@ public sealed record ChatRenderOptions
     public bool AddGenerationPrompt { get; init; }
     /// <summary>Qwen3's <c>enable_thinking</c>; null (default) leaves it undefined, which Qwen3 treats as true.</summary>
     public bool? EnableThinking { get; init; }
+    /// <summary>
+    /// Other template variables, as transformers' <c>**kwargs</c> and vLLM/SGLang's <c>chat_template_kwargs</c> pass them
+    /// (e.g. <c>thinking_budget</c>, which Bard's ChatML turns into the budget line). Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Variables { get; init; }
     /// <summary>Values of <c>bos_token</c>, <c>eos_token</c>, <c>pad_token</c>, <c>unk_token</c> (transformers passes them); default from the tokenizer config.</summary>
     public IReadOnlyDictionary<string, string>? SpecialTokens { get; init; }
 }
@@ -98,6 +103,8 @@ public sealed class ChatTemplate
         }
         if (options.SpecialTokens is not null)
             foreach (var (k, v) in options.SpecialTokens) vars[k] = v;
+        if (options.Variables is not null)
+            foreach (var (k, v) in options.Variables) vars[k] = v is int i ? (long)i : v; // Jinja integers are longs here
         return JinjaInterpreter.Render(body, vars, name);
     }
 }

@@ -60,6 +60,54 @@ public class DataCommandsTests
     }
 
     [Fact]
+    public void Build_ExportRlAndLlamaFactory_WriteWhatTheTrainersRead()
+    {
+        using var dir = new TempDir();
+        string problems = dir.File("problems.jsonl"), traces = dir.File("traces.jsonl"), samples = dir.File("samples.jsonl"), ds = dir.File("ds");
+        Assert.Equal(0, Bard("data", "synth", "--count", "20", "--seed", "5", "--out", problems).Code);
+        Assert.Equal(0, Bard("teach", "--problems", problems, "--out", traces).Code);
+        Assert.Equal(0, Bard("compress", "--traces", traces, "--budgets", "8,32", "--out", samples).Code);
+        var build = Bard("data", "build", "--samples", samples, "--out", ds, "--export", "rl,llama-factory", "--problems", problems);
+        Assert.True(build.Code == 0, build.Err);
+        Assert.Contains("rl export in rl/", build.Out);
+        var gold = JsonlReader.Read(problems, ProblemFormat.Instance).Records.ToDictionary(p => p.Id);
+
+        // RL prompts: OpenRLHF (prompt, label), TRL GRPO (a conversational prompt column + extra columns), verl (data_source, reward_model, extra_info).
+        var train = JsonlReader.Read(Path.Combine(ds, "train.jsonl"), BudgetedSampleFormat.Instance).Records;
+        var rl = File.ReadAllLines(Path.Combine(ds, "rl", "train.jsonl"));
+        Assert.Equal(train.Count, rl.Length);
+        for (int i = 0; i < rl.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(rl[i]);
+            var r = doc.RootElement;
+            var prompt = r.GetProperty("prompt");
+            Assert.Equal(1, prompt.GetArrayLength());
+            Assert.Equal("user", prompt[0].GetProperty("role").GetString());
+            Assert.Equal(gold[train[i].ProblemId].Question + $"\nThinking budget: {train[i].Budget} tokens.", prompt[0].GetProperty("content").GetString());
+            Assert.Equal(gold[train[i].ProblemId].Answer, r.GetProperty("label").GetString());
+            Assert.Equal(train[i].Budget, r.GetProperty("budget").GetInt32());
+            Assert.Equal(gold[train[i].ProblemId].Answer, r.GetProperty("reward_model").GetProperty("ground_truth").GetString());
+            Assert.Equal(train[i].Budget, r.GetProperty("extra_info").GetProperty("budget").GetInt32());
+            Assert.Equal("bard", r.GetProperty("data_source").GetString());
+        }
+        Assert.True(File.Exists(Path.Combine(ds, "rl", "validation.jsonl")));
+
+        // LLaMA-Factory: the chat JSONL and a dataset_info.json registering it as sharegpt with OpenAI-style tags.
+        Assert.Equal(train.Count, File.ReadAllLines(Path.Combine(ds, "llama-factory", "train.jsonl")).Length);
+        using var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(ds, "llama-factory", "dataset_info.json")));
+        var entry = info.RootElement.GetProperty("bard_train");
+        Assert.Equal("train.jsonl", entry.GetProperty("file_name").GetString());
+        Assert.Equal("sharegpt", entry.GetProperty("formatting").GetString());
+        Assert.Equal("messages", entry.GetProperty("columns").GetProperty("messages").GetString());
+        Assert.Equal("assistant", entry.GetProperty("tags").GetProperty("assistant_tag").GetString());
+        Assert.Equal("validation.jsonl", info.RootElement.GetProperty("bard_validation").GetProperty("file_name").GetString());
+
+        var bad = Bard("data", "build", "--samples", samples, "--out", dir.File("x"), "--export", "rl,parquet", "--problems", problems);
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("chat, rl and/or llama-factory", bad.Err);
+    }
+
+    [Fact]
     public void Synth_ReRunAfterInterruption_ResumesWithoutDuplicates()
     {
         using var dir = new TempDir();

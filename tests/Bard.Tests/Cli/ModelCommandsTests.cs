@@ -34,6 +34,16 @@ public class ModelCommandsTests
         Assert.Equal(expected, got);
     }
 
+    [Fact]
+    public void Generate_MaxNewTokensBeyondTheContext_IsAUsageErrorNamingTheLimit()
+    {
+        // The probe's --max-new-tokens 1000000000: a cache of a billion positions, refused before it is allocated.
+        var (code, _, stderr) = Run("generate", "--model", Fixtures.Hf("tiny-qwen3"), "--ids", "1,2,3", "--max-new-tokens", "1000000000");
+        Assert.NotEqual(0, code);
+        Assert.Contains("context", stderr);
+        Assert.Contains("--max-new-tokens", stderr);
+    }
+
     [Theory]
     [InlineData("score")]
     [InlineData("generate")]

@@ -37,6 +37,24 @@ public class JsonlReaderTests
     }
 
     [Fact]
+    public void Read_InvalidUtf8_NamesTheLineInsteadOfReplacingTheBytes()
+    {
+        // The probe's Latin-1 "é" (0xE9) in an answer: read before as "\uFFFD", which no gold answer equals.
+        using var dir = new TempDir();
+        string path = dir.File("f.jsonl");
+        var lines = Enumerable.Range(0, 300).Select(i => System.Text.Encoding.UTF8.GetBytes(Good.Replace("p1", $"p{i}") + "\n")).ToList();
+        lines[200] = [.. System.Text.Encoding.UTF8.GetBytes("{\"id\":\"x\",\"question\":\"caf"), 0xE9, .. System.Text.Encoding.UTF8.GetBytes("\",\"answer\":\"1\"}\n")];
+        File.WriteAllBytes(path, lines.SelectMany(l => l).ToArray());
+        var e = Assert.Throws<BardException>(() => JsonlReader.Read(path, ProblemFormat.Instance));
+        Assert.Contains("f.jsonl:201: not valid UTF-8", e.Message);
+        // Valid UTF-8 (also with a byte-order mark and CRLF line ends) reads as before.
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(Good.Replace("1 +1", "café 1 +1") + "\r\n" + Good.Replace("p1", "p2") + "\r\n")]);
+        var read = JsonlReader.Read(path, ProblemFormat.Instance).Records;
+        Assert.Equal(["p1", "p2"], read.Select(p => p.Id));
+        Assert.StartsWith("café", read[0].Question);
+    }
+
+    [Fact]
     public void Read_MissingFile_SaysSo()
     {
         var e = Assert.Throws<BardException>(() => JsonlReader.Read("/nonexistent/x.jsonl", ProblemFormat.Instance));

@@ -216,6 +216,10 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
     [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\"}]}", 400, "tools")]
     [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"logprobs\":true}", 400, "logprobs")]
     [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":\"json_object\"}}", 400, "response_format")]
+    // Wrongly typed objects are refused, not ignored.
+    [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":true}", 400, "stream_options")]
+    [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":\"none\"}", 400, "tools")]
+    [InlineData("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":\"json\"}", 400, "response_format")]
     public async Task Chat_BadRequest_GetsOpenAIErrorAndServerLivesOn(string body, int status, string mentions)
     {
         await using var server = await tiny.StartAsync();
@@ -226,6 +230,16 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         var (ok, _) = await PostAsync(server, Body());
         Assert.Equal(HttpStatusCode.OK, ok);
+    }
+
+    [Fact]
+    public async Task Chat_NAboveTheBatch_Is400NamingMaxBatch()
+    {
+        await using var server = await tiny.StartAsync(new ServeOptions { ModelName = "tiny", Port = 0, MaxBatchRows = 2 });
+        var (code, json) = await PostAsync(server, Body(",\"n\":3"));
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Contains("--max-batch", json.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, Body(",\"n\":2"))).Status);
     }
 
     [Theory]

@@ -98,6 +98,58 @@ public sealed class RewardServerTests
     }
 
     [Fact]
+    public async Task GetReward_OpenRLHF011SingleSampleRequest_IsScored()
+    {
+        // The request OpenRLHF 0.11.0 sends (openrlhf/utils/agent.py, SingleTurnAgentExecutor.execute → _fetch_rewards_via_http):
+        // one sample, query = tokenizer.decode(prompt ids + response ids, skip_special_tokens=False), prompts = [prompt], labels = [label].
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        string prompt = Prompt(16);
+        string body = "{\"query\": [" + JsonSerializer.Serialize(prompt + Response(16, "\\boxed{5}")) + "], \"prompts\": ["
+            + JsonSerializer.Serialize(prompt) + "], \"labels\": [\"5\"]}";
+        var (status, json) = await PostAsync(server, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1.0, Math.Round(json.GetProperty("rewards")[0].GetDouble(), 9));
+        Assert.Equal(1.0, json.GetProperty("scores")[0].GetDouble(), 9); // OpenRLHF reads "scores" first, then "rewards"
+        Assert.Equal(16, json.GetProperty("extra_logs").GetProperty("thinking_tokens")[0].GetDouble());
+    }
+
+    [Fact]
+    public async Task GetReward_BudgetsArray_OverridesTheBudgetInThePrompt()
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        string p10 = Prompt(10), bare = "<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n";
+        var body = JsonSerializer.Serialize(new
+        {
+            query = new[] { p10 + Response(12, "\\boxed{5}"), bare + Response(12, "\\boxed{5}") },
+            prompts = new[] { p10, bare },
+            labels = new[] { "5", "5" },
+            budgets = new[] { 12, 12 },
+        });
+        var (status, json) = await PostAsync(server, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        // 12 thinking tokens against budget 12: full reward, also for the prompt that states no budget at all.
+        Assert.Equal([1.0, 1.0], json.GetProperty("rewards").EnumerateArray().Select(x => Math.Round(x.GetDouble(), 9)).ToArray());
+        Assert.Equal([12.0, 12], json.GetProperty("extra_logs").GetProperty("budget").EnumerateArray().Select(x => x.GetDouble()).ToArray());
+        var (bad, error) = await PostAsync(server, body.Replace("[12,12]", "[12,0]"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Equal("budgets[1]", error.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task GetReward_RejectedRequest_IsLoggedWithItsReason()
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        var log = new List<string>();
+        server.Log = line => { lock (log) log.Add(line); };
+        string bare = "<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n";
+        var (status, _) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { bare + "5" }, prompts = new[] { bare }, labels = new[] { "5" } }));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var line = Assert.Single(log);
+        Assert.Contains("prompts[0]", line);
+        Assert.Contains("states no thinking budget", line);
+    }
+
+    [Fact]
     public async Task GetReward_EmptyLabel_Gets400NamingOpenRLHFsLabelKey()
     {
         // OpenRLHF without --data.label_key sends "" for every label: a silent reward of 0 would train on nothing.

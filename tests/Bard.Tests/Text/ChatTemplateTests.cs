@@ -83,6 +83,41 @@ public class ChatTemplateTests
             template.Render(messages[..1], new ChatRenderOptions { AddGenerationPrompt = true, EnableThinking = false }));
     }
 
+    public static TheoryData<ChatMessage[]> Conversations => new()
+    {
+        new[] { ChatMessage.User("What is 9 -5 +7 (mod 10)?") },
+        new[] { ChatMessage.System("Be brief."), ChatMessage.User("2+2?") },
+        new[] { ChatMessage.User("a"), ChatMessage.Assistant("<think>\nx\n</think>\n\nb"), ChatMessage.User("c\nd") },
+        new[] { ChatMessage.User("2+2?"), ChatMessage.Assistant("<think>\nadd\n</think>\n\n4") }, // an SFT target: the budget goes in the user turn before it
+    };
+
+    [Theory]
+    [MemberData(nameof(Conversations))]
+    public void Render_ChatMLThinkingBudgetVariable_IsByteIdenticalToBudgetPromptFormat(ChatMessage[] messages)
+    {
+        // What vLLM / SGLang / llama.cpp build from chat_template_kwargs {"thinking_budget": b} must be Bard's own prompt.
+        var template = ChatTemplate.Parse(ChatML.Template);
+        foreach (int b in new[] { 0, 7, 128, 4096 })
+            foreach (bool generation in new[] { true, false })
+            {
+                string viaVariable = template.Render(messages, new ChatRenderOptions { AddGenerationPrompt = generation, Variables = new Dictionary<string, object?> { ["thinking_budget"] = b } });
+                string viaFormat = template.Render(BudgetPromptFormat.Default.WithBudget(messages, b), new ChatRenderOptions { AddGenerationPrompt = generation });
+                Assert.Equal(viaFormat, viaVariable);
+                Assert.Contains($"\nThinking budget: {b} tokens.<|im_end|>", viaVariable);
+            }
+        // No variable (or null): no budget line.
+        Assert.DoesNotContain("Thinking budget", template.Render(messages, new ChatRenderOptions { Variables = new Dictionary<string, object?> { ["thinking_budget"] = null } }));
+    }
+
+    [Fact]
+    public void ChatMLTemplate_MarksAssistantTurnsForTrlsAssistantOnlyLoss()
+    {
+        // TRL's assistant_only_loss reads the {% generation %} blocks (transformers' return_assistant_tokens_mask): around
+        // every assistant turn's content and end of turn, and nowhere else.
+        Assert.Contains("{% generation %}{{- message.content + '<|im_end|>' }}{% endgeneration %}", ChatML.Template);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(ChatML.Template, "\\{% generation %\\}"));
+    }
+
     [Theory]
     [InlineData("{% macro m() %}x{% endmacro %}", "macro")]
     [InlineData("{% include 'x' %}", "include")]
