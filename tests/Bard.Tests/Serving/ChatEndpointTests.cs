@@ -129,6 +129,22 @@ public sealed class ChatEndpointTests(TinyChatModel tiny) : IClassFixture<TinyCh
         Assert.Contains("boom", e.Message);
     }
 
+    [Theory]
+    [InlineData("vllm", false)]
+    [InlineData("vllm", true)]
+    [InlineData("sglang", false)]
+    [InlineData("sglang", true)]
+    public async Task Complete_VllmAndSglangDialects_ReadReasoningAndItsTokenCount(string shape, bool stream)
+    {
+        // vLLM writes message.reasoning (it dropped reasoning_content); SGLang writes reasoning_content and a top-level usage.reasoning_tokens.
+        await using var faults = await FaultServer.StartAsync([], _ => ("\nlet me see\n", "5"), shape: shape);
+        using var endpoint = new ChatEndpoint(Options(faults.BaseUrl, stream));
+        var reply = await endpoint.CompleteAsync(Question);
+        Assert.Equal("\nlet me see\n", reply.Choices[0].Reasoning);
+        Assert.Equal("5", reply.Choices[0].Content);
+        Assert.Equal("\nlet me see\n".Length, reply.Usage.ReasoningTokens);
+    }
+
     [Fact]
     public async Task Complete_ThinkTagsInContent_AreSplitOut()
     {

@@ -22,8 +22,10 @@ public sealed class FaultServer : IAsyncDisposable
     readonly object gate = new();
     readonly TimeProvider time;
 
-    FaultServer(WebApplication app, IEnumerable<Fault> faults, Func<JsonElement, (string, string)> answer, TimeProvider time) =>
-        (this.app, this.faults, this.answer, this.time) = (app, faults.ToList(), answer, time);
+    readonly string shape;
+
+    FaultServer(WebApplication app, IEnumerable<Fault> faults, Func<JsonElement, (string, string)> answer, TimeProvider time, string shape) =>
+        (this.app, this.faults, this.answer, this.time, this.shape) = (app, faults.ToList(), answer, time, shape);
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -31,13 +33,15 @@ public sealed class FaultServer : IAsyncDisposable
     public IReadOnlyList<string> Bodies { get { lock (gate) return bodies.ToList(); } }
 
     /// <param name="time">The clock of Retry-After dates (share the client's fake clock to make them exact).</param>
-    public static async Task<FaultServer> StartAsync(IEnumerable<Fault> faults, Func<JsonElement, (string Reasoning, string Content)> answer, TimeProvider? time = null)
+    /// <param name="shape">The reply's dialect: "openai" (reasoning_content, completion_tokens_details.reasoning_tokens), "vllm"
+    /// (message.reasoning / delta.reasoning only) or "sglang" (reasoning_content, a top-level usage.reasoning_tokens).</param>
+    public static async Task<FaultServer> StartAsync(IEnumerable<Fault> faults, Func<JsonElement, (string Reasoning, string Content)> answer, TimeProvider? time = null, string shape = "openai")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var server = new FaultServer(app, faults, answer, time ?? TimeProvider.System);
+        var server = new FaultServer(app, faults, answer, time ?? TimeProvider.System, shape);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         await app.StartAsync();
         server.BaseUrl = new Uri(app.Urls.First().Replace("0.0.0.0", "127.0.0.1") + "/v1");
@@ -87,7 +91,7 @@ public sealed class FaultServer : IAsyncDisposable
         if (stream || fault == Fault.CutStream)
         {
             context.Response.ContentType = "text/event-stream";
-            await Event(context, new { choices = new[] { new { index = 0, delta = new { role = "assistant", reasoning_content = reasoning } } } });
+            await Event(context, new { choices = new[] { new { index = 0, delta = Reasoning(new Dictionary<string, object> { ["role"] = "assistant" }, reasoning) } } });
             if (fault == Fault.CutStream) { await context.Response.Body.FlushAsync(); context.Abort(); return; }
             await Event(context, new { choices = new[] { new { index = 0, delta = new { content } } } });
             await Event(context, new { choices = new[] { new { index = 0, delta = new { }, finish_reason = "stop" } } });
@@ -99,16 +103,24 @@ public sealed class FaultServer : IAsyncDisposable
         await context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             id = "x", @object = "chat.completion",
-            choices = new[] { new { index = 0, message = new { role = "assistant", content, reasoning_content = reasoning }, finish_reason = "stop" } },
+            choices = new[] { new { index = 0, message = Reasoning(new Dictionary<string, object> { ["role"] = "assistant", ["content"] = content }, reasoning), finish_reason = "stop" } },
             usage = Usage(reasoning, content),
         }));
     }
 
-    static object Usage(string reasoning, string content) => new
+    Dictionary<string, object> Reasoning(Dictionary<string, object> o, string reasoning)
     {
-        prompt_tokens = 10, completion_tokens = reasoning.Length + content.Length,
-        total_tokens = 10 + reasoning.Length + content.Length, completion_tokens_details = new { reasoning_tokens = reasoning.Length },
-    };
+        o[shape == "vllm" ? "reasoning" : "reasoning_content"] = reasoning;
+        return o;
+    }
+
+    object Usage(string reasoning, string content) => shape == "sglang"
+        ? new { prompt_tokens = 10, completion_tokens = reasoning.Length + content.Length, total_tokens = 10 + reasoning.Length + content.Length, reasoning_tokens = reasoning.Length }
+        : new
+        {
+            prompt_tokens = 10, completion_tokens = reasoning.Length + content.Length,
+            total_tokens = 10 + reasoning.Length + content.Length, completion_tokens_details = (object)new { reasoning_tokens = reasoning.Length },
+        };
 
     static async Task Event(HttpContext context, object chunk)
     {
