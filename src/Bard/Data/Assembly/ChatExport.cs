@@ -18,7 +18,24 @@ public static class ChatExport
     public static string Completion(ChatExportOptions options, BudgetedSample sample) => options.Format.FormatAssistant(sample.Thinking, sample.Answer);
 
     /// <summary>Writes one line per sample to <paramref name="path"/> (replacing it); every sample's problem must be in <paramref name="problems"/>.</summary>
-    public static int Write(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options)
+    public static int Write(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options) =>
+        WriteLines(path, samples, problems, options, (json, s, problem) =>
+        {
+            json.WriteStartArray("messages");
+            if (options.SystemPrompt is { } system) Message(json, "system", system);
+            Message(json, "user", Prompt(options, problem.Question, s.Budget));
+            Message(json, "assistant", Completion(options, s));
+            json.WriteEndArray();
+            json.WriteString(RecordFields.ProblemId, s.ProblemId);
+            json.WriteNumber(RecordFields.Budget, s.Budget);
+        });
+
+    /// <summary>
+    /// The exports' one loop: a JSON object per sample, one per line, written by <paramref name="fields"/> with the sample's
+    /// problem (a sample whose problem is missing is an error naming it); replaces <paramref name="path"/>.
+    /// </summary>
+    internal static int WriteLines(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options,
+        Action<Utf8JsonWriter, BudgetedSample, Problem> fields)
     {
         options.Validate();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -31,13 +48,7 @@ public static class ChatExport
             using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 json.WriteStartObject();
-                json.WriteStartArray("messages");
-                if (options.SystemPrompt is { } system) Message(json, "system", system);
-                Message(json, "user", Prompt(options, problem.Question, s.Budget));
-                Message(json, "assistant", Completion(options, s));
-                json.WriteEndArray();
-                json.WriteString(RecordFields.ProblemId, s.ProblemId);
-                json.WriteNumber(RecordFields.Budget, s.Budget);
+                fields(json, s, problem);
                 json.WriteEndObject();
             }
             stream.WriteByte((byte)'\n');
@@ -46,7 +57,7 @@ public static class ChatExport
         return n;
     }
 
-    static void Message(Utf8JsonWriter json, string role, string content)
+    internal static void Message(Utf8JsonWriter json, string role, string content)
     {
         json.WriteStartObject();
         json.WriteString("role", role);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Bard.Data.Assembly;
 
 /// <summary>
@@ -15,48 +13,24 @@ namespace Bard.Data.Assembly;
 public static class RlExport
 {
     /// <summary>Writes one line per sample (replacing <paramref name="path"/>); every sample's problem must be in <paramref name="problems"/>.</summary>
-    public static int Write(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options)
-    {
-        options.Validate();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        int n = 0;
-        foreach (var s in samples)
+    public static int Write(string path, IEnumerable<BudgetedSample> samples, IReadOnlyDictionary<string, Problem> problems, ChatExportOptions options) =>
+        ChatExport.WriteLines(path, samples, problems, options, (json, s, problem) =>
         {
-            if (!problems.TryGetValue(s.ProblemId, out var problem))
-                throw new BardException($"sample of problem '{s.ProblemId}' (budget {s.Budget}) has no problem record; pass the problems file the samples were made from with --problems.");
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                json.WriteStartObject();
-                json.WriteStartArray("prompt");
-                if (options.SystemPrompt is { } system) Message(json, "system", system);
-                Message(json, "user", ChatExport.Prompt(options, problem.Question, s.Budget));
-                json.WriteEndArray();
-                json.WriteString("label", problem.Answer);
-                json.WriteNumber(RecordFields.Budget, s.Budget);
-                json.WriteString(RecordFields.ProblemId, s.ProblemId);
-                json.WriteString("data_source", "bard");
-                json.WriteStartObject("reward_model");
-                json.WriteString("style", "rule");
-                json.WriteString("ground_truth", problem.Answer);
-                json.WriteEndObject();
-                json.WriteStartObject("extra_info");
-                json.WriteNumber(RecordFields.Budget, s.Budget);
-                json.WriteString(RecordFields.ProblemId, s.ProblemId);
-                json.WriteEndObject();
-                json.WriteEndObject();
-            }
-            stream.WriteByte((byte)'\n');
-            n++;
-        }
-        return n;
-    }
-
-    static void Message(Utf8JsonWriter json, string role, string content)
-    {
-        json.WriteStartObject();
-        json.WriteString("role", role);
-        json.WriteString("content", content);
-        json.WriteEndObject();
-    }
+            json.WriteStartArray("prompt");
+            if (options.SystemPrompt is { } system) ChatExport.Message(json, "system", system);
+            ChatExport.Message(json, "user", ChatExport.Prompt(options, problem.Question, s.Budget));
+            json.WriteEndArray();
+            json.WriteString("label", problem.Answer);
+            json.WriteNumber(RecordFields.Budget, s.Budget);
+            json.WriteString(RecordFields.ProblemId, s.ProblemId);
+            json.WriteString("data_source", "bard");
+            json.WriteStartObject("reward_model");
+            json.WriteString("style", "rule");
+            json.WriteString("ground_truth", problem.Answer);
+            json.WriteEndObject();
+            json.WriteStartObject("extra_info");
+            json.WriteNumber(RecordFields.Budget, s.Budget);
+            json.WriteString(RecordFields.ProblemId, s.ProblemId);
+            json.WriteEndObject();
+        });
 }
