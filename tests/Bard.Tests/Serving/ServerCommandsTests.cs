@@ -89,6 +89,12 @@ public sealed class ServerCommandsTests(TinyChatModel tiny) : IClassFixture<Tiny
         var stderr = new StringWriter();
         Assert.Equal(1, Program.Run(["serve", "--model", tiny.Path, "--max-batch", "0"], new StringWriter(), stderr));
         Assert.Contains("MaxBatchRows", stderr.ToString());
+        foreach (var (flag, value, named) in new[] { ("--budget-enforcement", "always", "--budget-enforcement"), ("--effort-budgets", "low=1,high", "'high'") })
+        {
+            stderr = new StringWriter();
+            Assert.NotEqual(0, Program.Run(["serve", "--model", tiny.Path, flag, value], new StringWriter(), stderr));
+            Assert.Contains(named, stderr.ToString());
+        }
         stderr = new StringWriter();
         Assert.Equal(2, Program.Run(["teach", "--problems", "p", "--out", "o", "--endpoint", "http://127.0.0.1:1/v1"], new StringWriter(), stderr));
         Assert.Contains("--model", stderr.ToString());
