@@ -67,7 +67,9 @@ public sealed class DataBuildCommand : CliCommand
         WriteManifest(Path.Combine(dir, "build.json"), options, build, chat, export, split);
         stdout.WriteLine($"{dir}: train {split.Train.Count} samples of {split.TrainProblems.Count} problems, "
             + $"validation {split.Validation.Count} samples of {split.ValidationProblems.Count} problems; "
-            + $"{split.DroppedRejected} rejected samples left out{(exports.Length == 0 ? "" : "; " + string.Join(", ", exports.Select(e => $"{e} export in {e}/")))}.");
+            + $"{split.DroppedRejected} rejected samples left out"
+            + (split.DroppedDuplicates > 0 ? $", {split.DroppedDuplicates} duplicate samples (the same problem, budget and text again) left out" : "")
+            + $"{(exports.Length == 0 ? "" : "; " + string.Join(", ", exports.Select(e => $"{e} export in {e}/")))}.");
         return 0;
     }
 
@@ -95,6 +97,7 @@ public sealed class DataBuildCommand : CliCommand
             ["validation_samples"] = split.Validation.Count,
             ["validation_problems"] = split.ValidationProblems.Count,
             ["dropped_rejected"] = split.DroppedRejected,
+            ["dropped_duplicates"] = split.DroppedDuplicates,
         };
         File.WriteAllText(path, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }

@@ -1,7 +1,8 @@
 namespace Bard.Data.Assembly;
 
 /// <summary>
-/// Assembles budgeted samples into a data set: drops rejected samples, keeps at most N per problem, splits
+/// Assembles budgeted samples into a data set: drops rejected samples and exact duplicates (the same problem, budget,
+/// thinking and answer twice, e.g. a samples file concatenated with itself: each copy would weigh the sample again), keeps at most N per problem, splits
 /// train/validation by problem (never by sample, so the same question at another budget cannot leak into
 /// validation) and shuffles, all with one seed.
 /// </summary>
@@ -11,7 +12,9 @@ public static class DatasetBuilder
     {
         options.Validate();
         var all = samples.ToList();
-        var kept = options.IncludeRejected ? all : all.Where(s => s.Accepted).ToList();
+        var accepted = options.IncludeRejected ? all : all.Where(s => s.Accepted).ToList();
+        var seen = new HashSet<(string, int, string, string)>();
+        var kept = accepted.Where(s => seen.Add((s.ProblemId, s.Budget, s.Thinking, s.Answer))).ToList();
         var byProblem = kept.GroupBy(s => s.ProblemId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(s => s.Budget).ToList(), StringComparer.Ordinal);
@@ -38,6 +41,6 @@ public static class DatasetBuilder
         var validationArray = validation.ToArray();
         new Random(StableHash.Combine(options.Seed, "train")).Shuffle(trainArray);
         new Random(StableHash.Combine(options.Seed, "validation")).Shuffle(validationArray);
-        return new DatasetSplit(trainArray, validationArray, all.Count - kept.Count);
+        return new DatasetSplit(trainArray, validationArray, all.Count - accepted.Count, accepted.Count - kept.Count);
     }
 }

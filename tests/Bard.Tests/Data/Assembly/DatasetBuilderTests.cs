@@ -42,6 +42,21 @@ public class DatasetBuilderTests
     }
 
     [Fact]
+    public void Build_FileConcatenatedWithItself_DropsTheCopiesAndKeepsOtherRenderings()
+    {
+        var once = DatasetBuilder.Build(Samples(20, 8, 16), new DatasetBuildOptions { ValidationFraction = 0.2 });
+        var twice = DatasetBuilder.Build(Samples(20, 8, 16).Concat(Samples(20, 8, 16)), new DatasetBuildOptions { ValidationFraction = 0.2 });
+        Assert.Equal(once.Train, twice.Train);
+        Assert.Equal(once.Validation, twice.Validation);
+        Assert.Equal(20 * 2 - 1, twice.DroppedDuplicates); // the rejected (p0, 8) is counted once, as rejected
+        Assert.Equal(2, twice.DroppedRejected);
+        // Another rendering of the same problem and budget is data, not a duplicate.
+        var other = DatasetBuilder.Build(Samples(20, 8, 16).Append(new BudgetedSample("p3", 16, "other thinking", "1", 16, "c", Accepted: true)), new DatasetBuildOptions { ValidationFraction = 0.2 });
+        Assert.Equal(0, other.DroppedDuplicates);
+        Assert.Equal(once.Train.Count + once.Validation.Count + 1, other.Train.Count + other.Validation.Count);
+    }
+
+    [Fact]
     public void Build_SamplesPerProblem_CapsEachProblem()
     {
         var split = DatasetBuilder.Build(Samples(30, 8, 16, 32, 64), new DatasetBuildOptions { SamplesPerProblem = 2, ValidationFraction = 0.1 });
