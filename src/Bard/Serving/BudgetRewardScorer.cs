@@ -81,7 +81,7 @@ public sealed class BudgetRewardScorer
     public RemoteReward Score(string query, string prompt, string gold, int? budgetOverride = null)
     {
         int budget = budgetOverride ?? ReadBudget(prompt) ?? throw new BardException(
-            $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export chat', or send the budgets in a 'budgets' array.");
+            $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export rl', or send the budgets in a 'budgets' array.");
         if (budget <= 0) throw new BardException($"the prompt states a thinking budget of {budget}; the BARD reward needs a positive budget.");
         string response = ResponseOf(query, prompt);
         var split = options.Format.Split(response);

@@ -232,11 +232,6 @@ public sealed class ChatBatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends rows at their own max_tokens, stop strings, cancellation, and applies each row's budget forcing.
-    /// Under "force" a row whose prompt did not open the thinking block starts with the opening delimiter (forced when the
-    /// model does not write it), so that the budget is a bound on real thinking, as in s1's budget forcing.
-    /// </summary>
-    /// <summary>
     /// The budget forcing of a job's rows: its forced budget; or, with thinking switched off and a template that still opens
     /// a thinking block (no switch of its own), a budget of 0 — the thinking is closed at once. Null otherwise.
     /// </summary>
@@ -250,6 +245,11 @@ public sealed class ChatBatcher : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Ends rows at their own max_tokens, stop strings, cancellation, and applies each row's budget forcing.
+    /// Under "force" a row whose prompt did not open the thinking block starts with the opening delimiter (forced when the
+    /// model does not write it), so that the budget is a bound on real thinking, as in s1's budget forcing.
+    /// </summary>
     sealed class RowControl(IReadOnlyList<ChatRow> batch, int? openId) : IGenerationControl
     {
         public (int Token, bool Stop) Next(int row, IReadOnlyList<int> generated, int sampled)

@@ -68,7 +68,6 @@ public sealed class ChatServer : IAsyncDisposable
         });
     }
 
-
     async Task ChatAsync(HttpContext context)
     {
         if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();

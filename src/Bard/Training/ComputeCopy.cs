@@ -32,12 +32,6 @@ internal sealed class ComputeCopy : IDisposable
     /// <summary>The model that runs forward and backward.</summary>
     public CausalLM Model { get; }
 
-    /// <summary>The dtype of additive attention masks for <see cref="Model"/>.</summary>
-    public ScalarType MaskDType => Model.DType;
-
-    /// <summary>Whether <see cref="Model"/> is a copy (bf16) rather than the master.</summary>
-    public bool IsCopy => owned is not null;
-
     /// <summary>Master weights → the copy (after each optimizer step). A no-op without a copy.</summary>
     public void PullWeights()
     {

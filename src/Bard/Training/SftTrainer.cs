@@ -67,7 +67,7 @@ public sealed class SftTrainer
         using var metrics = new MetricsWriter(run.OutDir, step, run.TensorBoard);
         var plan = BatchPlan.ForEpoch(train, config, epoch);
         var results = new List<StepMetrics>();
-        var maskDType = computeCopy.MaskDType;
+        var maskDType = compute.DType; // additive attention masks in the compute dtype
         int lastSaved = step;
         try
         {

@@ -24,16 +24,24 @@ public class DataCommandsTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>The embedded task's data pipeline into <paramref name="dir"/>: problems.jsonl, traces.jsonl, samples.jsonl; returns compress's stdout.</summary>
+    static (string Problems, string Samples, string CompressOut) SynthTeachCompress(TempDir dir, int count, int seed, string budgets)
+    {
+        string problems = dir.File("problems.jsonl"), traces = dir.File("traces.jsonl"), samples = dir.File("samples.jsonl");
+        Assert.Equal(0, Bard("data", "synth", "--count", count.ToString(), "--seed", seed.ToString(), "--out", problems).Code);
+        Assert.Equal(0, Bard("teach", "--problems", problems, "--out", traces).Code);
+        var compress = Bard("compress", "--traces", traces, "--budgets", budgets, "--out", samples);
+        Assert.Equal(0, compress.Code);
+        return (problems, samples, compress.Out);
+    }
+
     [Fact]
     public void Pipeline_SynthTeachCompressBuildStats_ProducesSplitChatAndStats()
     {
         using var dir = new TempDir();
-        string problems = dir.File("problems.jsonl"), traces = dir.File("traces.jsonl"), samples = dir.File("samples.jsonl"), ds = dir.File("ds");
-        Assert.Equal(0, Bard("data", "synth", "--count", "50", "--seed", "4", "--out", problems).Code);
-        Assert.Equal(0, Bard("teach", "--problems", problems, "--out", traces).Code);
-        var compress = Bard("compress", "--traces", traces, "--budgets", "4,8,16,32,64", "--out", samples);
-        Assert.Equal(0, compress.Code);
-        Assert.Contains("wrote 250 samples", compress.Out);
+        string ds = dir.File("ds");
+        var (problems, samples, compressed) = SynthTeachCompress(dir, count: 50, seed: 4, budgets: "4,8,16,32,64");
+        Assert.Contains("wrote 250 samples", compressed);
         Assert.Equal(0, Bard("data", "build", "--samples", samples, "--out", ds, "--val-fraction", "0.2", "--export", "chat", "--problems", problems).Code);
 
         var train = JsonlReader.Read(Path.Combine(ds, "train.jsonl"), BudgetedSampleFormat.Instance).Records;
@@ -63,10 +71,8 @@ public class DataCommandsTests
     public void Build_ExportRlAndLlamaFactory_WriteWhatTheTrainersRead()
     {
         using var dir = new TempDir();
-        string problems = dir.File("problems.jsonl"), traces = dir.File("traces.jsonl"), samples = dir.File("samples.jsonl"), ds = dir.File("ds");
-        Assert.Equal(0, Bard("data", "synth", "--count", "20", "--seed", "5", "--out", problems).Code);
-        Assert.Equal(0, Bard("teach", "--problems", problems, "--out", traces).Code);
-        Assert.Equal(0, Bard("compress", "--traces", traces, "--budgets", "8,32", "--out", samples).Code);
+        string ds = dir.File("ds");
+        var (problems, samples, _) = SynthTeachCompress(dir, count: 20, seed: 5, budgets: "8,32");
         var build = Bard("data", "build", "--samples", samples, "--out", ds, "--export", "rl,llama-factory", "--problems", problems);
         Assert.True(build.Code == 0, build.Err);
         Assert.Contains("rl export in rl/", build.Out);

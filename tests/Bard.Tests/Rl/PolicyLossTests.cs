@@ -58,7 +58,8 @@ public class PolicyLossTests
         var kept = Leaf(new double[,] { { -1, -2, -0.25 }, { -0.1, -0.2, -0.3 } });
         var part = PolicyLoss.Compute(kept, T(new double[,] { { -1.1, -1.8, -0.3 }, { -0.3, -0.2, -0.1 } }), V(1.5, -0.75), T(new double[,] { { 1, 1, 1 }, { 1, 1, 0 } }), settings);
         part.Loss.backward();
-        Near(full.Loss.item<float>(), part.Loss.item<float>(), 1e-7, "loss");
+        // float32 sums of the same counted values in another layout: equal to a few ulps of a loss of order 1.
+        Near(full.Loss.item<float>(), part.Loss.item<float>(), 1e-6, "loss");
         Assert.Equal(full.CountedTokens, part.CountedTokens);
         Near(full.ClipFraction, part.ClipFraction, 1e-12, "clip fraction");
         Near(full.MeanRatio, part.MeanRatio, 1e-6, "mean ratio");
