@@ -75,7 +75,7 @@ public sealed class EvalCommand : CliCommand
         var progress = Training.ProgressBar.ForStderr("eval", total);
         var clock = Stopwatch.StartNew();
         var samples = LocalEvaluator.Run(model, chat, problems, (p, answer) => verifier.Check(answer, p.Answer).Correct, run,
-            done => progress.Report(done, ""), cancel);
+            done => progress.Report(done, ""), cancel, warning => stderr.WriteLine($"bard eval: warning: {warning}"));
         var (summary, files) = WriteOutputs(options, task, mode, budgets, clock.Elapsed.TotalSeconds, samples, difficulty);
         foreach (var m in summary.Methods)
             foreach (var row in m.PerBudget)
@@ -143,15 +143,21 @@ public sealed class EvalCommand : CliCommand
     {
         string name = o.RequiredString("--benchmark");
         int? limit = o.Has("--limit") ? o.Int("--limit") : null;
+        // Nothing to evaluate is a mistake, not "0 problems, exit 0" with an empty report.
+        if (limit is < 1) throw new BardException($"--limit must be at least 1 (the number of problems to evaluate), got {limit}; leave it out to evaluate them all.");
         if (name == "embedded")
         {
             var task = new EmbeddedTask(new EmbeddedTaskOptions
             {
                 MinOperations = o.Int("--min-operations"), MaxOperations = o.Int("--max-operations"), Modulus = o.Int("--modulus"),
             }.Validate());
+            if (o.String("--problems") is null && o.Int("--count") < 1)
+                throw new BardException($"--count must be at least 1 (the number of problems to generate), got {o.Int("--count")}.");
             IReadOnlyList<Problem> problems = o.String("--problems") is { } file
                 ? JsonlReader.Read(file, ProblemFormat.Instance).Records
                 : Enumerable.Range(0, o.Int("--count")).Select(i => task.Generate(o.Int("--seed"), i)).ToList();
+            if (problems.Count == 0)
+                throw new BardException($"{o.String("--problems")}: no problems in the file (it is empty or only blank lines); pass a problems file with at least one (bard data synth writes one).");
             if (limit is { } n) problems = problems.Take(n).ToList();
             var difficulty = ProblemIndex.ById(problems, o.String("--problems") ?? "the generated problems")
                 .ToDictionary(kv => kv.Key, kv => $"k={ChainProblem.TryParse(kv.Value.Question)?.Difficulty}");

@@ -102,7 +102,7 @@ public static class Program
         {
             stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}). What was written before is intact: outputs are "
                 + "appended record by record and checkpoints are written to a temporary folder and renamed. Free some space "
-                + "and run the same command again (sft and rl: add --resume; teach, compress, eval and data synth resume by themselves).");
+                + "and run the same command again (sft and rl: add --resume; teach, compress, data import and data synth resume by themselves; eval writes its outputs at the end and starts over).");
             return 1;
         }
         catch (Exception e)

@@ -29,6 +29,12 @@ public sealed class ScoreCommand : CliCommand
             var input = tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length], device: model.Device);
             logprobs = model.TokenLogProbs(input).to(ScalarType.Float32).cpu().data<float>().ToArray();
         }
+        // JSON has no NaN or ∞: finite weights can still overflow into non-finite logits (float16, or huge weights).
+        var bad = Enumerable.Range(0, logprobs.Length).Where(t => !float.IsFinite(logprobs[t])).ToArray();
+        if (bad.Length > 0)
+            throw new BardException($"the log-probabilities of {bad.Length} of {logprobs.Length} positions are not finite (NaN or ±Inf; the first "
+                + $"at --ids index {string.Join(", ", bad.Take(5).Select(t => t + 1))}): the model's logits are not finite, so its weights or activations "
+                + "overflow. Fix: run in float32 (--dtype float32), or check the checkpoint (an earlier one, if training diverged).");
         stdout.WriteLine(JsonSerializer.Serialize(new { token_logprobs = logprobs }));
         return 0;
     }

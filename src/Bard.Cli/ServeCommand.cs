@@ -22,6 +22,7 @@ public sealed class ServeCommand : CliCommand
         new("--batch-window-ms", "How long to wait for requests to join a batch.") { Default = "5", ValueName = "MS" },
         new("--max-queue", "Most requests waiting; more get 503.") { Default = "64", ValueName = "N" },
         new("--max-body-bytes", "Largest request body accepted (413 above).") { Default = "1048576", ValueName = "BYTES" },
+        new("--request-timeout", "Longest a request may take, reading its body included (408 while reading, 504 after).") { Default = "600", ValueName = "SECONDS" },
         new("--default-max-tokens", "max_tokens when a request leaves it out.") { Default = "256", ValueName = "N" },
         new("--budget-enforcement", "How thinking_budget (and the budget fields that do not say) is applied when a request sends no budget_enforcement: prompt (state it; BARD students keep it) or force (also close the thinking at b). Hard-cap fields such as vLLM's thinking_token_budget always force.") { Default = "prompt", ValueName = "MODE" },
         new("--effort-budgets", "Budgets of reasoning_effort / reasoning.effort levels, e.g. low=256,medium=1024,high=4096; without it effort levels get a 400.") { ValueName = "TABLE" },
@@ -41,6 +42,7 @@ public sealed class ServeCommand : CliCommand
             MaxQueuedRequests = o.Int("--max-queue"),
             MaxBodyBytes = o.Long("--max-body-bytes"),
             DefaultMaxTokens = o.Int("--default-max-tokens"),
+            RequestTimeout = ServerLifetime.Seconds(o, "--request-timeout"),
             Thinking = new ThinkingDefaults
             {
                 Enforcement = o.RequiredString("--budget-enforcement") switch
@@ -56,6 +58,7 @@ public sealed class ServeCommand : CliCommand
         var tokenizer = TokenizerLoader.LoadTokenizer(dir);
         var config = TokenizerConfig.Load(dir);
         var batcher = new ChatBatcher(model, tokenizer, ChatTemplate.FromConfig(config, Path.Combine(dir, "tokenizer_config.json")), config, options);
+        batcher.Log = line => { lock (stderr) stderr.WriteLine(line); };
         var server = ChatServer.StartAsync(batcher, options, cancel: cancel).GetAwaiter().GetResult();
         stdout.WriteLine($"bard serve: '{options.ModelName}' at {server.BaseUrl} ({(options.ApiKey is null ? "no API key" : "API key required")}); Ctrl-C or SIGTERM stops.");
         stdout.Flush();

@@ -22,4 +22,13 @@ internal static class ServerLifetime
         return Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v
             : throw new UsageException($"--api-key-env: the environment variable {name} is not set or empty.");
     }
+
+    /// <summary>A positive number of seconds from <paramref name="option"/>, at most a timer's range (about 49 days); a usage error otherwise.</summary>
+    public static TimeSpan Seconds(ParsedOptions o, string option)
+    {
+        double s = o.Double(option);
+        double most = Math.Floor(uint.MaxValue / 1000.0 - 1);
+        return double.IsFinite(s) && s > 0 && s <= most ? TimeSpan.FromSeconds(s)
+            : throw new UsageException($"{option} must be a positive number of seconds, at most {most:F0} (about 49 days), got {s}.");
+    }
 }

@@ -51,6 +51,12 @@ public sealed class SftCommand : CliCommand
             tokenizerDir = dir;
         }
         var chat = StudentChat.Load(tokenizerDir);
+        // The model's shape before the data: a tokenizer the embedding cannot hold fails now, not at the first batch.
+        var shape = init is not null ? ModelConfig.Load(Path.Combine(init, "config.json")) : FreshConfig(modelConfig!, chat);
+        if (chat.Tokenizer.VocabSize > shape.VocabSize)
+            throw new BardException($"the tokenizer in {tokenizerDir} has {chat.Tokenizer.VocabSize} ids (its largest id + 1), more than the model's vocab_size "
+                + $"{shape.VocabSize} ({(init is not null ? Path.Combine(init, "config.json") : modelConfig)}): ids from {shape.VocabSize} up would have no embedding. "
+                + "Fix: train with the tokenizer the model was built for (leave out --tokenizer to use the one in --init), or a model whose vocab_size is at least the tokenizer's.");
         var policy = options.Flag("--skip-bad") ? BadRecordPolicy.Skip : BadRecordPolicy.Stop;
         var (train, kind, skipped, messages) = SftDataFile.Read(options.RequiredString("--train"), options.String("--problems"), chat, policy);
         DataCli.ReportSkipped(skipped, messages, stderr);
@@ -63,7 +69,6 @@ public sealed class SftCommand : CliCommand
         }
         stderr.WriteLine($"bard sft: {train.Count} training sequences ({kind}), {train.Sum(s => s.Length):N0} tokens{(val is null ? "" : $", {val.Count} validation")}");
 
-        var shape = init is not null ? ModelConfig.Load(Path.Combine(init, "config.json")) : FreshConfig(modelConfig!, chat);
         var memory = MemoryEstimate.ForTraining(shape, config.Precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
         stderr.WriteLine($"bard sft: {shape.ParameterCount:N0} parameters on {deviceSpec}, estimated memory at batch {config.BatchSize} × {config.MaxSeqLen} tokens: {memory}");
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
@@ -105,8 +110,6 @@ public sealed class SftCommand : CliCommand
             : ModelPresets.Names.ContainsKey(modelConfig)
                 ? ModelPresets.Create(modelConfig, chat.Tokenizer.VocabSize) with { EosTokenIds = [chat.EndOfTurnId], PadTokenId = chat.Tokenizer.TokenToId("<pad>") }
                 : throw new UsageException($"--model-config: '{modelConfig}' is neither a file nor a preset ({string.Join(", ", ModelPresets.Names.Keys)}).");
-        if (config.VocabSize < chat.Tokenizer.VocabSize)
-            throw new BardException($"the model's vocab_size {config.VocabSize} is smaller than the tokenizer's {chat.Tokenizer.VocabSize}.");
         return config;
     }
 

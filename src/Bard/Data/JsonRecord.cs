@@ -83,9 +83,23 @@ public sealed class JsonRecord
                 $"is {found}, but this Bard reads {schema} records of version 1..{current}. Upgrade Bard or regenerate the file.");
     }
 
+    /// <summary>
+    /// The text of a JSON string of this record (a field, or an element inside one, named by <paramref name="field"/>).
+    /// A lone surrogate escape such as <c>"\ud800"</c> is valid JSON but not text: an error naming the line and field.
+    /// </summary>
+    public string Text(string field, JsonElement value)
+    {
+        try { return value.GetString()!; }
+        catch (InvalidOperationException) when (value.ValueKind == JsonValueKind.String)
+        {
+            throw Error(field, "holds a lone surrogate escape (such as \\ud800 without its pair), which is not valid Unicode text. "
+                + "Fix the producer of the file, or remove or replace that escape.");
+        }
+    }
+
     string AsString(string field, JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => v.GetString()!,
+        JsonValueKind.String => Text(field, v),
         // Answers such as 204 are often written as numbers; keep their exact text.
         JsonValueKind.Number => v.GetRawText(),
         _ => throw Error(field, $"must be a string, got {Describe(v)}."),
@@ -94,7 +108,7 @@ public sealed class JsonRecord
     int AsInt(string field, JsonElement v)
     {
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i)) return i;
-        if (v.ValueKind == JsonValueKind.String && int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
+        if (v.ValueKind == JsonValueKind.String && int.TryParse(Text(field, v), NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
         throw Error(field, $"must be an integer, got {Describe(v)}.");
     }
 

@@ -11,6 +11,7 @@ public sealed class Sampler : IDisposable
 {
     readonly GenerationOptions options;
     readonly Generator? generator;
+    int step;
 
     public Sampler(GenerationOptions options)
     {
@@ -22,11 +23,24 @@ public sealed class Sampler : IDisposable
         if (!options.Greedy) generator = new Generator((ulong)options.Seed);
     }
 
-    /// <summary>logits [B, V] → token ids [B] (int64).</summary>
+    /// <summary>
+    /// logits [B, V] → token ids [B] (int64). Each call is one decoding step (1, 2, …). Throws <see cref="BardException"/>
+    /// naming the step when a logit is NaN or ±Inf: sampling from them would pick garbage (greedy takes the NaN's index,
+    /// multinomial fails natively).
+    /// </summary>
     public Tensor Next(Tensor logits)
     {
         using var scope = NewDisposeScope();
+        step++;
         var l = logits.to(ScalarType.Float32);
+        // One small reduction and read-back per step, next to the B ids the generator reads anyway.
+        if (!isfinite(l).all().item<bool>())
+        {
+            long rows = (~isfinite(l).all(-1)).sum().item<long>();
+            throw new BardException($"decoding step {step}: the logits are not finite ({rows} of {l.shape[0]} rows hold NaN or ±Inf), so no token can be "
+                + "sampled. The model's weights or activations are not finite: corrupt or diverged weights, or an overflow in float16. "
+                + "Fix: use an earlier checkpoint, or run in float32 or bfloat16 (--dtype).");
+        }
         if (options.Greedy) return l.argmax(-1).MoveToOuterDisposeScope();
         l = Filter(l / options.Temperature, options.TopK, options.TopP);
         var probs = l.softmax(-1);

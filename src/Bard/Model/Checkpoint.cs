@@ -25,16 +25,20 @@ public static class Checkpoint
     public static CausalLM Load(string dir, ScalarType dtype = ScalarType.Float32, Device? device = null)
     {
         if (!Directory.Exists(dir)) throw new BardException($"{dir}: no such folder. Pass a Hugging Face checkpoint folder (config.json + *.safetensors).");
-        var config = ModelConfig.Load(Path.Combine(dir, "config.json"));
+        string configPath = Path.Combine(dir, "config.json");
+        var config = ModelConfig.Load(configPath);
+        using var tensors = CheckpointTensors.Open(dir);
+        // A tied checkpoint may still carry a copy of the embedding as lm_head; older saves carry rope buffers.
+        var ignore = new HashSet<string>(tensors.Names.Where(n => n.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)));
+        if (config.TieWordEmbeddings) ignore.Add("lm_head.weight");
+        // Before anything is allocated: a config.json far larger than its weights would otherwise end in an allocation
+        // failure (or an out-of-memory kill) rather than a message.
+        RefuseConfigLargerThanWeights(config, tensors, ignore, configPath);
         var model = new CausalLM(config);
         try
         {
             model.to(dtype);
             if (device is not null) model.to(device);
-            using var tensors = CheckpointTensors.Open(dir);
-            // A tied checkpoint may still carry a copy of the embedding as lm_head; older saves carry rope buffers.
-            var ignore = new HashSet<string>(tensors.Names.Where(n => n.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal)));
-            if (config.TieWordEmbeddings) ignore.Add("lm_head.weight");
             StrictLoader.Load(model.state_dict(), tensors, ignore);
             model.eval();
             return model;
@@ -44,6 +48,43 @@ public static class Checkpoint
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="config"/> describes more than twice the values the checkpoint's headers hold, naming
+    /// the tensors whose shapes the config gets wrong. Smaller differences are left to <see cref="StrictLoader"/>, which
+    /// lists every missing, unexpected and mis-shaped tensor (a model at most twice its weights is affordable to build).
+    /// </summary>
+    static void RefuseConfigLargerThanWeights(ModelConfig config, CheckpointTensors tensors, IReadOnlySet<string> ignore, string configPath)
+    {
+        long stored = tensors.Names.Where(n => !ignore.Contains(n)).Sum(n => tensors.Info(n).ElementCount);
+        long wanted = config.ParameterCount;
+        if (wanted <= 2 * stored) return;
+        long d = config.HiddenSize, kv = (long)config.NumKvHeads * config.HeadDim;
+        var expected = new (string Name, long[] Shape, string Fields)[]
+        {
+            ("model.embed_tokens.weight", [config.VocabSize, d], "vocab_size, hidden_size"),
+            ("model.layers.0.self_attn.q_proj.weight", [(long)config.NumHeads * config.HeadDim, d], "num_attention_heads × head_dim, hidden_size"),
+            ("model.layers.0.self_attn.k_proj.weight", [kv, d], "num_key_value_heads × head_dim, hidden_size"),
+            ("model.layers.0.mlp.gate_proj.weight", [config.IntermediateSize, d], "intermediate_size, hidden_size"),
+        };
+        var wrong = expected.Where(e => tensors.Contains(e.Name) && !tensors.Info(e.Name).Shape.AsSpan().SequenceEqual(e.Shape))
+            .Select(e => $"{e.Name} is {tensors.Info(e.Name).ShapeText} in {Path.GetFileName(tensors.PathOf(e.Name))}, config.json says {SafeTensorInfo.FormatShape(e.Shape)} ({e.Fields})")
+            .ToList();
+        int layers = tensors.Names.Select(LayerIndex).Where(i => i >= 0).DefaultIfEmpty(-1).Max() + 1;
+        if (layers != config.NumLayers) wrong.Add($"the weights have {layers} layers (model.layers.0 … {layers - 1}), config.json says num_hidden_layers {config.NumLayers}");
+        string detail = wrong.Count > 0 ? ": " + string.Join("; ", wrong) : "";
+        throw new BardException($"{configPath} describes a model of {wanted:N0} parameters, but the weights in {tensors.Directory} hold {stored:N0} values{detail}. "
+            + "Nothing was allocated. Fix: use the config.json saved with these weights (or the weights this config.json belongs to).");
+    }
+
+    /// <summary>i for a tensor named <c>model.layers.i.…</c>; −1 otherwise.</summary>
+    static int LayerIndex(string name)
+    {
+        const string prefix = "model.layers.";
+        if (!name.StartsWith(prefix, StringComparison.Ordinal)) return -1;
+        int end = name.IndexOf('.', prefix.Length);
+        return end > prefix.Length && int.TryParse(name.AsSpan(prefix.Length, end - prefix.Length), out int i) ? i : -1;
     }
 
     /// <summary>

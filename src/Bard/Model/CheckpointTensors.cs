@@ -164,6 +164,10 @@ public sealed class CheckpointTensors : IDisposable
     /// <exception cref="BardException">No tensor of that name.</exception>
     public SafeTensorInfo Info(string name) => FileOf(name).Info(name);
 
+    /// <summary>The safetensors file (shard) that holds <paramref name="name"/>.</summary>
+    /// <exception cref="BardException">No tensor of that name.</exception>
+    public string PathOf(string name) => FileOf(name).Path;
+
     /// <summary>Reads <paramref name="name"/> into a new CPU tensor converted to <paramref name="dtype"/>; the caller owns it.</summary>
     /// <exception cref="BardException">No tensor of that name, or its type cannot be held by TorchSharp.</exception>
     public torch.Tensor Load(string name, torch.ScalarType dtype) => FileOf(name).Load(name, dtype);

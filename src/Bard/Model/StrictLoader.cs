@@ -6,7 +6,8 @@ namespace Bard.Model;
 /// Copies checkpoint tensors into a model's parameters and buffers, strictly: every target name must be in the
 /// checkpoint with the same shape, and every checkpoint name must be a target (unless ignored). All mismatches
 /// are collected and reported in one <see cref="BardException"/> before anything is copied, so a failed load
-/// leaves the model untouched. The opposite of transformers' lenient <c>strict=False</c> loading.
+/// leaves the model untouched. A tensor holding NaN or ±Inf is refused as it is read (the model is then partly
+/// loaded; <see cref="Checkpoint.Load"/> discards it). The opposite of transformers' lenient <c>strict=False</c> loading.
 /// </summary>
 /// <remarks>
 /// Tied weights: a model that shares one tensor under two names (e.g. <c>lm_head.weight</c> and
@@ -37,8 +38,23 @@ public static class StrictLoader
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             var value = source.Load(name, destination.dtype);
+            RefuseNonFinite(name, value, source);
             destination.copy_(value);
         }
+    }
+
+    /// <summary>
+    /// NaN or ±Inf in a weight would only show up later as NaN logits (or a sampler error) far from their cause:
+    /// refused here, naming the tensor and its file. One reduction per tensor, cheap next to reading it.
+    /// </summary>
+    private static void RefuseNonFinite(string name, torch.Tensor value, CheckpointTensors source)
+    {
+        if (!value.is_floating_point() || torch.isfinite(value).all().item<bool>()) return;
+        long nan = torch.isnan(value).sum().item<long>();
+        long inf = torch.isinf(value).sum().item<long>();
+        throw new BardException($"Checkpoint '{source.Directory}': tensor '{name}' in {source.PathOf(name)} has non-finite values "
+            + $"({nan} NaN, {inf} ±Inf of {value.NumberOfElements}). Fix: the weights are corrupt or were saved after training diverged; "
+            + "use an earlier checkpoint (or download the model again).");
     }
 
     private static void Check(IReadOnlyDictionary<string, torch.Tensor> target, CheckpointTensors source, IReadOnlySet<string>? ignoreUnexpected)

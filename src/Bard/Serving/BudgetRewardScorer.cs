@@ -57,21 +57,26 @@ public sealed class BudgetRewardScorer
 
     /// <summary>
     /// The response part of an OpenRLHF query (prompt + response, possibly behind left padding): the text after the
-    /// prompt (the whole query when the prompt is not in it), end and padding tokens removed from its end.
+    /// prompt (the whole query when the prompt is not in it), end and padding tokens (and the whitespace between them)
+    /// removed from its end. One pass backwards and one copy, however many padding tokens the trainer decoded.
     /// </summary>
     public string ResponseOf(string query, string prompt)
     {
         int at = prompt.Length == 0 ? -1 : query.IndexOf(prompt, StringComparison.Ordinal);
-        string response = at >= 0 ? query[(at + prompt.Length)..] : query;
-        bool cut = true;
-        while (cut)
+        int start = at >= 0 ? at + prompt.Length : 0, end = query.Length;
+        while (true)
         {
-            cut = false;
-            string trimmed = response.TrimEnd();
-            foreach (var t in options.TrailingTokens)
-                if (trimmed.EndsWith(t, StringComparison.Ordinal)) { response = trimmed = trimmed[..^t.Length]; cut = true; }
+            int e = end;
+            while (e > start && char.IsWhiteSpace(query[e - 1])) e--;
+            int cut = 0;
+            var tokens = options.TrailingTokens;
+            for (int i = 0; i < tokens.Count; i++) // an index, not foreach: no enumerator per removed token
+                if (tokens[i] is { } t && t.Length > 0 && e - start >= t.Length && string.CompareOrdinal(query, e - t.Length, t, 0, t.Length) == 0) { cut = t.Length; break; }
+            if (cut == 0) break;
+            // Whitespace before the token stays unless another token is removed before it, as a trainer's decode left it.
+            end = e - cut;
         }
-        return response;
+        return query[start..end];
     }
 
     /// <summary>

@@ -81,6 +81,12 @@ public sealed class ChatBatcher : IAsyncDisposable
     /// </summary>
     public Action<int, IReadOnlyList<CancellationToken>>? AfterStep { get; set; }
 
+    /// <summary>
+    /// Where a failed batch's whole exception (message and stack trace) is reported, one call each; its clients get a 500
+    /// that says only "internal error; see the server console". Default: the process's standard error.
+    /// </summary>
+    public Action<string>? Log { get; set; }
+
     /// <summary>Renders and tokenises a request and checks it against the model; throws <see cref="ApiErrorException"/> (400) naming the field.</summary>
     public PreparedPrompt Prepare(ChatCompletionRequest request)
     {
@@ -215,8 +221,13 @@ public sealed class ChatBatcher : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // One failed batch fails its requests, never the server.
-            foreach (var j in live) j.Result.TrySetException(new ApiErrorException(new ApiError(500, $"generation failed: {e.Message}", "server_error")));
+            // One failed batch fails its requests, never the server. The clients get no internals (native TorchSharp
+            // messages carry stack traces and install paths); the operator's console gets the whole exception.
+            var log = Log ?? (line => Console.Error.WriteLine(line));
+            log($"bard serve: generation failed for a batch of {batch.Count} rows ({live.Count} requests): {e}");
+            foreach (var j in live)
+                j.Result.TrySetException(new ApiErrorException(new ApiError(500, $"generation failed ({e.GetType().Name}): internal error; see the server console. "
+                    + "Retrying the same request will likely fail the same way.", "server_error")));
         }
     }
 

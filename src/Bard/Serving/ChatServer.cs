@@ -71,12 +71,13 @@ public sealed class ChatServer : IAsyncDisposable
     async Task ChatAsync(HttpContext context)
     {
         if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
-        var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
+        // The deadline covers the whole request, reading its body included (a body that never arrives gets 408).
+        using var expiry = new CancellationTokenSource(options.RequestTimeout, clock);
+        var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes, expiry.Token);
         var request = ChatCompletionRequest.Parse(body, options.Thinking);
         if (request.Model != options.ModelName)
             throw new ApiErrorException(new ApiError(404, $"the model '{request.Model}' does not exist here; this server serves '{options.ModelName}'.", "invalid_request_error", "model", "model_not_found"));
         var prompt = batcher.Prepare(request);
-        using var expiry = new CancellationTokenSource(options.RequestTimeout, clock);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, expiry.Token);
         string id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         long created = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -91,7 +92,7 @@ public sealed class ChatServer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            throw new ApiErrorException(new ApiError(504, $"the request took longer than the server's limit ({options.RequestTimeout.TotalSeconds:F0} s).", "server_error", null, "timeout"));
+            throw HttpPlumbing.DeadlineExceeded(options.RequestTimeout);
         }
     }
 

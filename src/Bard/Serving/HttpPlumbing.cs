@@ -44,27 +44,52 @@ internal static class HttpPlumbing
         return new Uri(addresses.First()).Port;
     }
 
-    /// <summary>Reads the whole body, refusing more than <paramref name="max"/> bytes with 413.</summary>
-    public static async Task<byte[]> ReadBodyAsync(HttpContext context, long max)
+    /// <summary>
+    /// Reads the whole body, refusing more than <paramref name="max"/> bytes with 413. A body that has not arrived when
+    /// <paramref name="deadline"/> fires, or arrives more slowly than Kestrel's minimum data rate (240 bytes/s after a
+    /// 5 s grace), gets 408; another malformed body (a broken chunked encoding) gets 400 — never a 500.
+    /// </summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpContext context, long max, CancellationToken deadline = default)
     {
         if (context.Request.ContentLength > max) throw TooLarge(max);
         using var ms = new MemoryStream();
         var buffer = new byte[16384];
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline);
         try
         {
             int n;
-            while ((n = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+            while ((n = await context.Request.Body.ReadAsync(buffer, cancel.Token)) > 0)
             {
                 if (ms.Length + n > max) throw TooLarge(max);
                 ms.Write(buffer, 0, n);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == 413) { throw TooLarge(max); }
+        catch (BadHttpRequestException e) when (e.StatusCode == 408)
+        {
+            throw new ApiErrorException(new ApiError(408, "the request body arrived too slowly (under the server's minimum rate of 240 bytes/s) and the "
+                + "server stopped waiting for it; send the whole body at once.", "invalid_request_error", null, "request_timeout"));
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own words about the framing (no internals): "Unexpected end of request content" and the like.
+            throw new ApiErrorException(new ApiError(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"the request body could not be read: {e.Message}",
+                "invalid_request_error", null, "bad_request_body"));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            throw new ApiErrorException(new ApiError(408, "the request body did not arrive within the server's time limit for a request (--request-timeout); "
+                + "send the whole body at once.", "invalid_request_error", null, "request_timeout"));
+        }
         return ms.ToArray();
     }
 
+    /// <summary>The 504 of a request that outlived the server's limit (<c>--request-timeout</c>).</summary>
+    public static ApiErrorException DeadlineExceeded(TimeSpan limit) =>
+        new(new ApiError(504, $"the request took longer than the server's limit ({limit.TotalSeconds:F0} s, --request-timeout).", "server_error", null, "timeout"));
+
     static ApiErrorException TooLarge(long max) =>
-        new(new ApiError(413, $"the request body is larger than this server accepts ({max} bytes).", "invalid_request_error", null, "request_too_large"));
+        new(new ApiError(413, $"the request body is larger than this server accepts ({max} bytes, --max-body-bytes).", "invalid_request_error", null, "request_too_large"));
 
     /// <summary>Writes an OpenAI-style error, unless the response has started (then the connection is aborted).</summary>
     public static async Task WriteErrorAsync(HttpContext context, ApiError error)
@@ -73,6 +98,7 @@ internal static class HttpPlumbing
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "application/json";
         if (error.Status is 503 or 429) context.Response.Headers.RetryAfter = "1";
+        if (error.Status == 408) context.Response.Headers.Connection = "close"; // the unread rest of the body cannot be skipped
         await context.Response.WriteAsync(error.ToJson(), CancellationToken.None);
     }
 

@@ -14,6 +14,8 @@ public sealed record RewardServeOptions
     public string? ApiKey { get; init; }
     /// <summary>Largest request body in bytes (a rollout batch of long completions is large). Default 64 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 64L << 20;
+    /// <summary>Longest a request may take end to end (reading its body: 408; scoring: 504). Default 10 minutes.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>The BARD reward's settings. Default <see cref="RewardConfig"/>'s defaults.</summary>
     public RewardConfig Reward { get; init; } = new();
     /// <summary>How the budget was written into prompts and how thinking is delimited. Default <see cref="BudgetPromptFormat.Default"/>.</summary>
@@ -28,6 +30,8 @@ public sealed record RewardServeOptions
         if (Port is < 0 or > 65535) throw new BardException($"RewardServeOptions.Port must be in 0..65535, got {Port}.");
         if (ApiKey is not null && string.IsNullOrWhiteSpace(ApiKey)) throw new BardException("RewardServeOptions.ApiKey must not be empty or whitespace (no client could send it); leave it out for an open server.");
         if (MaxBodyBytes < 1024) throw new BardException($"RewardServeOptions.MaxBodyBytes must be ≥ 1024, got {MaxBodyBytes}.");
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout.TotalMilliseconds >= uint.MaxValue - 1)
+            throw new BardException($"RewardServeOptions.RequestTimeout must be positive and under 49 days (a timer's range), got {RequestTimeout.TotalSeconds} s.");
         Reward.Validate();
         Format.Validate();
         return this;

@@ -19,8 +19,10 @@ public sealed class RewardServer : IAsyncDisposable
     readonly WebApplication app;
     readonly BudgetRewardScorer scorer;
     readonly RewardServeOptions options;
+    readonly TimeProvider clock;
 
-    RewardServer(WebApplication app, BudgetRewardScorer scorer, RewardServeOptions options) => (this.app, this.scorer, this.options) = (app, scorer, options);
+    RewardServer(WebApplication app, BudgetRewardScorer scorer, RewardServeOptions options, TimeProvider clock) =>
+        (this.app, this.scorer, this.options, this.clock) = (app, scorer, options, clock);
 
     /// <summary>Where rejected requests are reported, one line each (the CLI passes its console). Default: nowhere.</summary>
     public Action<string>? Log { get; set; }
@@ -31,12 +33,12 @@ public sealed class RewardServer : IAsyncDisposable
     /// <summary>The reward URL to give OpenRLHF's <c>--remote_rm_url</c>.</summary>
     public Uri RewardUrl => new($"http://{(options.Host.Contains(':') ? $"[{options.Host}]" : options.Host)}:{Port}/get_reward");
 
-    /// <summary>Starts serving <paramref name="scorer"/>.</summary>
-    public static async Task<RewardServer> StartAsync(BudgetRewardScorer scorer, RewardServeOptions options, CancellationToken cancel = default)
+    /// <summary>Starts serving <paramref name="scorer"/>; <paramref name="clock"/> times <see cref="RewardServeOptions.RequestTimeout"/> (tests pass a fake one).</summary>
+    public static async Task<RewardServer> StartAsync(BudgetRewardScorer scorer, RewardServeOptions options, CancellationToken cancel = default, TimeProvider? clock = null)
     {
         options.Validate();
         var app = HttpPlumbing.Create(options.Host, options.Port, options.MaxBodyBytes);
-        var server = new RewardServer(app, scorer, options);
+        var server = new RewardServer(app, scorer, options, clock ?? TimeProvider.System);
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapPost("/get_reward", context => HttpPlumbing.GuardAsync(context, () => server.RewardAsync(context)));
         var routes = new Dictionary<string, string> { ["/get_reward"] = "POST", ["/health"] = "GET" };
@@ -49,12 +51,18 @@ public sealed class RewardServer : IAsyncDisposable
     async Task RewardAsync(HttpContext context)
     {
         if (!HttpPlumbing.Authorized(context, options.ApiKey)) throw HttpPlumbing.Unauthorized();
-        var body = await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes);
+        using var expiry = new CancellationTokenSource(options.RequestTimeout, clock);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, expiry.Token);
         List<RemoteReward> scored;
-        try { scored = Score(Parse(body), context.RequestAborted); }
-        catch (ApiErrorException e) when (e.Error.Status == 400)
+        try { scored = Score(Parse(await HttpPlumbing.ReadBodyAsync(context, options.MaxBodyBytes, expiry.Token)), cancel.Token); }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            Log?.Invoke($"bard reward-serve: rejected a request (400{(e.Error.Param is { } p ? $", {p}" : "")}): {e.Error.Message}");
+            Log?.Invoke($"bard reward-serve: a request took longer than the limit ({options.RequestTimeout.TotalSeconds:F0} s, --request-timeout); answered 504.");
+            throw HttpPlumbing.DeadlineExceeded(options.RequestTimeout);
+        }
+        catch (ApiErrorException e) when (e.Error.Status is 400 or 408 or 413)
+        {
+            Log?.Invoke($"bard reward-serve: rejected a request ({e.Error.Status}{(e.Error.Param is { } p ? $", {p}" : "")}): {e.Error.Message}");
             throw;
         }
         var buffer = new ArrayBufferWriter<byte>();
@@ -81,7 +89,7 @@ public sealed class RewardServer : IAsyncDisposable
         var scored = new List<RemoteReward>(queries.Count);
         for (int i = 0; i < queries.Count; i++)
         {
-            // A client that went away gets no more work done for it.
+            // A client that went away, or a request past its deadline, gets no more work done for it.
             aborted.ThrowIfCancellationRequested();
             if (labels[i].Length == 0)
                 throw new ApiErrorException(ApiError.BadRequest($"sample {i}: the label (gold answer) is empty. OpenRLHF sends empty labels unless told "

@@ -30,7 +30,7 @@ public sealed record ServeOptions
     public int? MaxThinkingBudget { get; init; }
     /// <summary>Defaults of the thinking control: how <c>thinking_budget</c> is applied when a request does not say, and the budgets of effort levels.</summary>
     public ThinkingDefaults Thinking { get; init; } = ThinkingDefaults.Default;
-    /// <summary>Longest a request may take end to end before it is cancelled (504). Default 10 minutes.</summary>
+    /// <summary>Longest a request may take end to end, reading its body included, before it is cancelled (408 while its body is still arriving, 504 after). Default 10 minutes.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Throws <see cref="BardException"/> naming the first invalid field; returns this.</summary>
@@ -49,7 +49,7 @@ public sealed record ServeOptions
         Require(MaxChoices >= 1, nameof(MaxChoices), $"must be ≥ 1, got {MaxChoices}");
         Require(MaxThinkingBudget is null or >= 1, nameof(MaxThinkingBudget), "must be ≥ 1 when set");
         Require(Thinking is not null && Thinking.EffortBudgets.Values.All(b => b >= 0), nameof(Thinking), "must be set, with effort budgets ≥ 0");
-        Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "must be positive");
+        Require(RequestTimeout > TimeSpan.Zero && RequestTimeout.TotalMilliseconds < uint.MaxValue - 1, nameof(RequestTimeout), "must be positive and under 49 days (a timer's range)");
         return this;
     }
 }

@@ -40,7 +40,7 @@ internal static class TokenizerJsonReader
             ReadDecoder(root, source, byteLevel);
 
             var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var p in Required(model, "vocab", source).EnumerateObject()) vocab[p.Name] = p.Value.GetInt32();
+            foreach (var p in Required(model, "vocab", source).EnumerateObject()) vocab[p.Name] = Id(p.Value, $"model.vocab token '{p.Name}'", source);
             var mergeList = new List<(string, string)>();
             if (model.TryGetProperty("merges", out var merges))
             {
@@ -68,7 +68,7 @@ internal static class TokenizerJsonReader
                     foreach (var flag in new[] { "single_word", "lstrip", "rstrip" })
                         if (a.TryGetProperty(flag, out var f) && f.ValueKind == JsonValueKind.True)
                             throw Unsupported(source, $"added_tokens['{content}'].{flag}", "true", "added tokens that strip or match whole words are not supported");
-                    added.Add(new AddedToken(a.GetProperty("id").GetInt32(), content,
+                    added.Add(new AddedToken(Id(a.TryGetProperty("id", out var aid) ? aid : default, $"added_tokens token '{content}'", source), content,
                         a.TryGetProperty("special", out var sp) && sp.ValueKind == JsonValueKind.True,
                         a.TryGetProperty("normalized", out var nz) && nz.ValueKind == JsonValueKind.True));
                 }
@@ -145,6 +145,15 @@ internal static class TokenizerJsonReader
         if (!byteLevel && type != "Fuse")
             throw Unsupported(source, "decoder.type", type, "a character-level tokenizer needs the Fuse decoder (without it Hugging Face joins tokens with spaces)");
     }
+
+    /// <summary>Largest token id accepted: the table of tokens is as long as the largest id, so an absurd id is an absurd allocation.</summary>
+    public const int MaxTokenId = 10_000_000;
+
+    /// <summary>A token id: an integer in 0..<see cref="MaxTokenId"/>, else an error naming the token.</summary>
+    static int Id(JsonElement value, string what, string source) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int id) && id is >= 0 and <= MaxTokenId ? id
+            : throw new BardException($"{source}: {what} has id {(value.ValueKind == JsonValueKind.Undefined ? "(missing)" : value.GetRawText())}; a token id must be "
+                + $"an integer from 0 to {MaxTokenId:N0}. Fix: correct that entry (or download the tokenizer again).");
 
     static bool Has(JsonElement e, string name) => e.TryGetProperty(name, out _);
 

@@ -77,9 +77,9 @@ public static class SftDataFile
                 || !m.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
                 throw r.Error(where, "needs string fields \"role\" and \"content\"");
             ChatRole parsed;
-            try { parsed = ChatMessage.ParseRole(role.GetString()!); }
+            try { parsed = ChatMessage.ParseRole(r.Text(where + ".role", role)); }
             catch (BardException e) { throw r.Error(where + ".role", e.Message); }
-            conversation.Add(new ChatMessage(parsed, content.GetString()!));
+            conversation.Add(new ChatMessage(parsed, r.Text(where + ".content", content)));
         }
         try
         {

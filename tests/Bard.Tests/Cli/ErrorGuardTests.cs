@@ -30,6 +30,7 @@ public class ErrorGuardTests
         Assert.Contains("the disk is full", err);
         Assert.Contains("/data/run/checkpoint-40/model.safetensors", err);
         Assert.Contains("--resume", err);
+        Assert.Contains("eval writes its outputs at the end and starts over", err); // eval does not append: no false promise
     }
 
     [Fact]
@@ -66,5 +67,24 @@ public class ErrorGuardTests
         Assert.True(code == 1, $"exit {code}: {stderr}");
         Assert.Contains(problems, stderr.ToString());
         Assert.Contains("appears more than once", stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("empty file", "no problems in the file")]
+    [InlineData("--count", "--count must be at least 1")]
+    [InlineData("--limit", "--limit must be at least 1")]
+    public void Eval_NothingToEvaluate_IsAnErrorNamingTheFileOrOption(string what, string expected)
+    {
+        // It used to be "0 problems", an empty report and exit 0.
+        using var dir = new TempDir();
+        string empty = dir.File("problems.jsonl");
+        File.WriteAllText(empty, "\n\n");
+        string[] extra = what switch { "empty file" => ["--problems", empty], "--count" => ["--count", "0"], _ => ["--limit", "0"] };
+        var stderr = new StringWriter();
+        int code = Program.Run(["eval", "--model", dir.Path, "--out", dir.File("ev"), .. extra], TextWriter.Null, stderr);
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Contains(expected, stderr.ToString());
+        if (what == "empty file") Assert.Contains(empty, stderr.ToString());
+        Assert.False(Directory.Exists(dir.File("ev")));
     }
 }

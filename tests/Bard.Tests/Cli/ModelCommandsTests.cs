@@ -44,6 +44,40 @@ public class ModelCommandsTests
         Assert.Contains("--max-new-tokens", stderr);
     }
 
+    /// <summary>tiny-llama with a final norm weight of 3e38: every weight finite, the logits overflow to ±Inf and NaN.</summary>
+    static TempDir OverflowingModel()
+    {
+        var tmp = new TempDir();
+        string src = Fixtures.Hf("tiny-llama");
+        File.Copy(Path.Combine(src, "config.json"), tmp.File("config.json"));
+        using var tensors = CheckpointTensors.Open(src);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var list = tensors.Names.Select(n => new KeyValuePair<string, TorchSharp.torch.Tensor>(n,
+            n == "model.norm.weight" ? TorchSharp.torch.full(tensors.Info(n).Shape, 3e38f) : tensors.Load(n, TorchSharp.torch.ScalarType.Float32))).ToList();
+        SafeTensorsWriter.WriteCheckpoint(tmp.Path, list);
+        return tmp;
+    }
+
+    [Fact]
+    public void Score_LogitsOverflow_IsAnErrorSayingTheyAreNotFinite_NotAnInternalError()
+    {
+        using var model = OverflowingModel();
+        var (code, stdout, stderr) = Run("score", "--model", model.Path, "--ids", "1,5,9,12");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Equal("", stdout);
+        Assert.StartsWith("bard score: error: the log-probabilities of 3 of 3 positions are not finite (NaN or ±Inf; the first at --ids index 1, 2, 3)", stderr);
+        Assert.Contains("--dtype float32", stderr);
+    }
+
+    [Fact]
+    public void Generate_LogitsOverflow_IsAnErrorNamingTheDecodingStep()
+    {
+        using var model = OverflowingModel();
+        var (code, _, stderr) = Run("generate", "--model", model.Path, "--ids", "1,5,9", "--max-new-tokens", "4", "--temperature", "0", "--stop-ids", "none");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.StartsWith("bard generate: error: decoding step 1: the logits are not finite", stderr);
+    }
+
     [Theory]
     [InlineData("score")]
     [InlineData("generate")]

@@ -67,4 +67,23 @@ public class TrainingCommandsTests
         Assert.Equal("", stdout);
         Assert.NotEqual("", stderr.Trim());
     }
+
+    [Fact]
+    public void Sft_InitWithATokenizerLargerThanTheModelsVocab_IsRefusedNamingBothSizes()
+    {
+        // The embedded task's tokenizer on a model built for 20 fewer ids: the first id past the embedding used to be a
+        // native index error in the middle of training.
+        using var tmp = new TempDir();
+        var task = new Bard.Data.Tasks.EmbeddedTask(new Bard.Data.Tasks.EmbeddedTaskOptions());
+        task.SaveTokenizer(tmp.File("tok"));
+        int ids = task.CreateTokenizer().VocabSize;
+        using (var model = new Bard.Model.CausalLM(Bard.Model.ModelPresets.Create("micro", ids - 20)))
+            Bard.Model.Checkpoint.Save(model, tmp.File("init"), tokenizerDir: tmp.File("tok"));
+        File.WriteAllText(tmp.File("train.jsonl"), "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"<think>\\nx\\n</think>\\n\\nHello\"}]}\n");
+        var (code, _, err) = Run("sft", "--train", tmp.File("train.jsonl"), "--init", tmp.File("init"), "--out", tmp.File("out"), "--max-steps", "1");
+        Assert.True(code == 1, $"exit {code}: {err}");
+        Assert.Contains($"the tokenizer in {tmp.File("init")} has {ids} ids (its largest id + 1), more than the model's vocab_size {ids - 20} ({Path.Combine(tmp.File("init"), "config.json")})", err);
+        Assert.Contains("Fix:", err);
+        Assert.False(Directory.Exists(tmp.File("out")));
+    }
 }

@@ -54,6 +54,26 @@ public class JsonlReaderTests
         Assert.StartsWith("café", read[0].Question);
     }
 
+    [Theory]
+    [InlineData("""{"id":"p2","question":"x\ud800y","answer":"1"}""", "question")]
+    [InlineData("""{"id":"p2","question":"q","answer":"\udfff"}""", "answer")]
+    [InlineData("""{"id":"p2","question":"q","answer":"1","schema_version":"\ud800"}""", "schema_version")]
+    public void Read_LoneSurrogateEscape_IsABardErrorNamingFileLineAndField(string bad, string field)
+    {
+        // Valid JSON, not valid text: System.Text.Json's InvalidOperationException used to end the command as an internal error.
+        using var dir = new TempDir();
+        string path = dir.File("f.jsonl");
+        File.WriteAllText(path, Good + "\n" + bad + "\n");
+        var e = Assert.Throws<BardException>(() => JsonlReader.Read(path, ProblemFormat.Instance));
+        Assert.StartsWith($"{path}:2: field '{field}' holds a lone surrogate escape", e.Message);
+        Assert.Contains("Fix", e.Message);
+        // Skipped like any other bad line with --skip-bad; a proper pair (an emoji) is text.
+        File.WriteAllText(path, Good + "\n" + bad + "\n" + Good.Replace("p1", "p3").Replace("1 +1", "\ud83d\ude00 1 +1") + "\n");
+        var read = JsonlReader.Read(path, ProblemFormat.Instance, BadRecordPolicy.Skip);
+        Assert.Equal(["p1", "p3"], read.Records.Select(p => p.Id));
+        Assert.StartsWith("\U0001F600", read.Records[1].Question);
+    }
+
     [Fact]
     public void Read_MissingFile_SaysSo()
     {

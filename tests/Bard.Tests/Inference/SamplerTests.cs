@@ -71,4 +71,20 @@ public class SamplerTests
         var e = Assert.Throws<BardException>(() => new GenerationOptions { Temperature = temperature, TopK = topK, TopP = topP }.Validate());
         Assert.Contains(field, e.Message);
     }
+
+    [Theory]
+    [InlineData(float.NaN, 0.0)]
+    [InlineData(float.PositiveInfinity, 0.0)]
+    [InlineData(float.NegativeInfinity, 0.0)]
+    [InlineData(float.NaN, 1.0)]
+    public void Next_NonFiniteLogits_IsABardErrorNamingTheStep(float bad, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        using var sampler = new Sampler(new GenerationOptions { Temperature = temperature, Seed = 3 });
+        Assert.Equal(2, sampler.Next(tensor(new float[] { 0, 1, 5, 2 }, [1, 4])).item<long>()); // step 1 is fine
+        var logits = tensor(new float[] { 0, 1, 5, 2, 0, bad, 1, 2 }, [2, 4]);
+        var e = Assert.Throws<BardException>(() => sampler.Next(logits));
+        Assert.StartsWith("decoding step 2: the logits are not finite (1 of 2 rows hold NaN or ±Inf)", e.Message);
+        Assert.Contains("weights or activations are not finite", e.Message);
+    }
 }

@@ -105,4 +105,59 @@ public class CheckpointTests
         var e = Assert.Throws<BardException>(() => Checkpoint.Load(tmp.Path));
         Assert.Contains("config.json", e.Message);
     }
+
+    /// <summary>A copy of tiny-qwen2 whose config.json has <paramref name="field"/> set to <paramref name="value"/>.</summary>
+    static TempDir WithConfigField(string field, long value)
+    {
+        var tmp = new TempDir();
+        string src = Fixtures.Hf("tiny-qwen2");
+        File.Copy(Path.Combine(src, "model.safetensors"), tmp.File("model.safetensors"));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(src, "config.json")))!.AsObject();
+        json[field] = value;
+        File.WriteAllText(tmp.File("config.json"), json.ToJsonString());
+        return tmp;
+    }
+
+    [Theory]
+    [InlineData("vocab_size", 1_000_000_000, "model.embed_tokens.weight is [1024, 128] in model.safetensors, config.json says [1000000000, 128] (vocab_size, hidden_size)")]
+    [InlineData("num_hidden_layers", 100_000, "the weights have 2 layers (model.layers.0 … 1), config.json says num_hidden_layers 100000")]
+    public void Load_ConfigFarLargerThanItsWeights_RefusedNamingConfigAndTensorBeforeAllocating(string field, long value, string expected)
+    {
+        // 512 GB of embedding, or 100,000 layers: building the model first ended in an allocation failure (exit 70).
+        using var tmp = WithConfigField(field, value);
+        var e = Assert.Throws<BardException>(() => Checkpoint.Load(tmp.Path));
+        Assert.StartsWith(tmp.File("config.json") + " describes a model of ", e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("Fix: use the config.json saved with these weights", e.Message);
+    }
+
+    [Fact]
+    public void Load_ConfigSlightlyOffItsWeights_StillGetsTheStrictLoadersFullList()
+    {
+        using var tmp = WithConfigField("intermediate_size", 320); // 1.1× the weights: affordable, listed tensor by tensor
+        var e = Assert.Throws<BardException>(() => Checkpoint.Load(tmp.Path));
+        Assert.Contains("does not match the model", e.Message);
+        Assert.Contains("model.layers.0.mlp.gate_proj.weight: model [320, 128] vs checkpoint [256, 128]", e.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "1 NaN, 0 ±Inf")]
+    [InlineData(float.PositiveInfinity, "0 NaN, 1 ±Inf")]
+    [InlineData(float.NegativeInfinity, "0 NaN, 1 ±Inf")]
+    public void Load_NonFiniteWeight_RefusedNamingTheTensorAndFile(float bad, string counts)
+    {
+        using var tmp = new TempDir();
+        string src = Fixtures.Hf("tiny-qwen2");
+        File.Copy(Path.Combine(src, "config.json"), tmp.File("config.json"));
+        using (var tensors = CheckpointTensors.Open(src))
+        using (var scope = NewDisposeScope())
+        {
+            var list = tensors.Names.Select(n => new KeyValuePair<string, Tensor>(n, tensors.Load(n, ScalarType.Float32))).ToList();
+            list.Single(kv => kv.Key == "model.layers.1.mlp.down_proj.weight").Value[3, 7] = tensor(bad);
+            SafeTensorsWriter.WriteCheckpoint(tmp.Path, list);
+        }
+        var e = Assert.Throws<BardException>(() => Checkpoint.Load(tmp.Path));
+        Assert.Contains($"tensor 'model.layers.1.mlp.down_proj.weight' in {tmp.File("model.safetensors")} has non-finite values ({counts} of 32768)", e.Message);
+        Assert.Contains("Fix:", e.Message);
+    }
 }

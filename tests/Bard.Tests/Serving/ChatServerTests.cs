@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Bard.Serving;
@@ -420,6 +421,29 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         Assert.Equal(2, stats.Batches);
         // The abandoned row stops at the first token after the disconnect was seen (step 8); the short request adds ≤ 12.
         Assert.True(stats.Tokens <= 8 + 1 + 12, $"{stats.Tokens} tokens generated: the abandoned row was not dropped at once");
+    }
+
+    [Fact]
+    public async Task Chat_GenerationFails_Gets500WithoutInternals_TheConsoleGetsTheException()
+    {
+        // A native failure's message carries a stack trace and install paths: they go to the operator, not the client.
+        const string native = "CUDA error: an illegal memory access\nException raised from c10_cuda_check at /opt/libtorch/include/c10/cuda/CUDAException.cpp:44";
+        await using var server = await tiny.StartAsync();
+        var log = new List<string>();
+        server.Batcher.Log = line => { lock (log) log.Add(line); };
+        server.Batcher.AfterStep = (step, _) => { if (step == 2) throw new ExternalException(native); };
+        var (status, json) = await PostAsync(server, Body());
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        string body = json.ToString();
+        Assert.Contains("internal error; see the server console", json.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("server_error", json.GetProperty("error").GetProperty("type").GetString());
+        foreach (var leak in new[] { "CUDA error", "/opt/libtorch", "c10_cuda_check", " at ", ".cpp" })
+            Assert.DoesNotContain(leak, body);
+        var line = Assert.Single(log);
+        Assert.Contains(native, line);
+        Assert.Contains(nameof(Chat_GenerationFails_Gets500WithoutInternals_TheConsoleGetsTheException), line); // the stack trace
+        server.Batcher.AfterStep = null;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, Body())).Status); // one failed batch, never the server
     }
 
     [Fact]

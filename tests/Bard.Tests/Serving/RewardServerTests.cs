@@ -8,7 +8,7 @@ using Bard.Text;
 namespace Bard.Tests.Serving;
 
 /// <summary>The BARD reward behind OpenRLHF's remote reward protocol: hand-computable rewards and 400s for malformed bodies.</summary>
-public sealed class RewardServerTests
+public sealed class RewardServerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static readonly ITokenizer Tokenizer = new EmbeddedTask(new EmbeddedTaskOptions()).CreateTokenizer();
     static readonly ChatTemplate Template = ChatTemplate.Parse(ChatML.Template);
@@ -61,16 +61,41 @@ public sealed class RewardServerTests
     }
 
     [Fact]
-    public void ReadBudget_HugePromptFullOfBudgetLines_OnePass()
+    public void Score_HugePromptFullOfBudgetLinesAndHugePadding_WorkIsLinear()
     {
-        // The probe's 1.6 MB prompt: every line a budget line. Reading used to copy and rescan the prompt per line
-        // (44–46 s); it is one pass now. The bound is a hang guard only.
+        // The probe's 1.6 MB prompt, every line a budget line, and a response followed by 20,000 padding tokens.
+        // Reading the budget used to copy and rescan the prompt per line (44–46 s); stripping the padding copied the
+        // response once per token. Both are one pass now. The work is pinned by the bytes allocated on this thread — a
+        // deterministic measure, unlike time: a copy per line or per token would allocate gigabytes; one pass
+        // allocates a few times the input. (The time is printed for the record, never asserted: benchmarks check speed.)
         string lines = string.Concat(Enumerable.Repeat("Thinking budget: 7 tokens.\n", 1_600_000 / 27));
         string prompt = "<|im_start|>user\n" + BudgetPromptFormat.Default.AddBudget(lines + "Q?", 64) + "<|im_end|>\n<|im_start|>assistant\n";
+        string padding = string.Concat(Enumerable.Repeat("<pad>", 20_000)); // a copy per token: 2 GB allocated
+        string query = prompt + Response(64, "\\boxed{5}") + "\n<|endoftext|>" + padding;
+        var scorer = Scorer();
+        long inputBytes = 2L * (prompt.Length + query.Length); // UTF-16
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(64, Scorer().ReadBudget(prompt));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var r = scorer.Score(query, prompt, "5");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        clock.Stop();
+        output.WriteLine($"Score of a {prompt.Length / 1e6:F1} MB prompt + {padding.Length / 5} padding tokens: {clock.Elapsed.TotalMilliseconds:F0} ms, {allocated / 1e6:F1} MB allocated");
+        Assert.Equal(64, r.Budget);
+        Assert.Equal(1.0, r.Reward.Value, 9);
+        Assert.EndsWith("\\boxed{5}", r.Response);
+        Assert.True(allocated < 4 * inputBytes, $"{allocated:N0} bytes allocated for {inputBytes:N0} bytes of input: more than one pass");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}"); // a hang guard only
     }
+
+    [Theory]
+    [InlineData("x<|im_end|>", "x")]
+    [InlineData("x \n<|im_end|>\n<|endoftext|><pad><pad>", "x \n")]
+    [InlineData("x\n</s> <pad>\n", "x\n")] // whitespace before the last token removed stays, as before
+    [InlineData("x<pad>y", "x<pad>y")]
+    [InlineData("x  ", "x  ")]
+    [InlineData("<pad><pad>", "")]
+    public void ResponseOf_TrailingEndAndPadTokens_AreRemovedWithTheWhitespaceBetweenThem(string response, string expected) =>
+        Assert.Equal(expected, Scorer().ResponseOf("P:" + response, "P:"));
 
     static async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(RewardServer server, string body)
     {
@@ -209,5 +234,65 @@ public sealed class RewardServerTests
         string p = Prompt(10);
         var (ok, _) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p + Response(10, "5") }, prompts = new[] { p }, labels = new[] { "5" } }));
         Assert.Equal(HttpStatusCode.OK, ok);
+    }
+
+    [Fact]
+    public async Task GetReward_BodyOverMaxBodyBytes_Gets413NamingTheOption()
+    {
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0, MaxBodyBytes = 2048 });
+        string p10 = Prompt(10);
+        var (status, json) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + Response(3000, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "5" } }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("request_too_large", json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("(2048 bytes, --max-body-bytes)", json.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + Response(10, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "5" } }))).Status);
+    }
+
+    /// <summary>Sends the headers and the first bytes of a body that claims <paramref name="length"/> bytes, then reads the whole answer.</summary>
+    static async Task<(System.Net.Sockets.TcpClient Client, Task<string> Answer)> SendPartialBodyAsync(Uri url, int length, string start)
+    {
+        var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(url.Host, url.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST {url.AbsolutePath} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{start}"));
+        return (client, new StreamReader(stream, Encoding.UTF8).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task GetReward_BodyNotInByTheDeadline_Gets408NamingRequestTimeout()
+    {
+        // On a fake clock: the client sends 10 of the 200 bytes it announced and goes silent; the deadline passes.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var limit = TimeSpan.FromMinutes(1);
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0, RequestTimeout = limit }, clock: clock);
+        var log = new List<string>();
+        server.Log = line => { lock (log) log.Add(line); };
+        var (client, answer) = await SendPartialBodyAsync(server.RewardUrl, 200, "{\"query\":[");
+        using (client)
+        {
+            // The deadline is armed when the handler starts reading; advancing until the answer comes needs no timing.
+            await Eventually.Until(() => { clock.Advance(limit); return answer.IsCompleted; }, "the stalled request answered");
+            string response = await answer;
+            Assert.StartsWith("HTTP/1.1 408", response);
+            Assert.Contains("\"code\":\"request_timeout\"", response);
+            Assert.Contains("--request-timeout", response);
+        }
+        Assert.Contains(log, l => l.Contains("rejected a request (408)"));
+    }
+
+    [Fact]
+    public async Task GetReward_BodyTricklesInBelowKestrelsMinimumRate_Gets408Not500()
+    {
+        // Kestrel gives up on a body slower than 240 bytes/s after a 5 s grace (real time: this test takes about 6 s) and
+        // throws BadHttpRequestException(408) at the reader, which used to become a 500 "internal error".
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0 });
+        var (client, answer) = await SendPartialBodyAsync(server.RewardUrl, 2000, "{\"query\":[");
+        using (client)
+        {
+            string response = await answer.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.StartsWith("HTTP/1.1 408", response);
+            Assert.Contains("\"code\":\"request_timeout\"", response);
+            Assert.Contains("arrived too slowly", response);
+        }
     }
 }

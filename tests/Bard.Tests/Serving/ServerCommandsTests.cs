@@ -89,10 +89,17 @@ public sealed class ServerCommandsTests(TinyChatModel tiny) : IClassFixture<Tiny
         var stderr = new StringWriter();
         Assert.Equal(1, Program.Run(["serve", "--model", tiny.Path, "--max-batch", "0"], new StringWriter(), stderr));
         Assert.Contains("MaxBatchRows", stderr.ToString());
-        foreach (var (flag, value, named) in new[] { ("--budget-enforcement", "always", "--budget-enforcement"), ("--effort-budgets", "low=1,high", "'high'") })
+        foreach (var (flag, value, named) in new[] { ("--budget-enforcement", "always", "--budget-enforcement"), ("--effort-budgets", "low=1,high", "'high'"),
+            ("--request-timeout", "0", "--request-timeout must be a positive number of seconds"), ("--request-timeout", "1e12", "about 49 days") })
         {
             stderr = new StringWriter();
             Assert.NotEqual(0, Program.Run(["serve", "--model", tiny.Path, flag, value], new StringWriter(), stderr));
+            Assert.Contains(named, stderr.ToString());
+        }
+        foreach (var (flag, value, named) in new[] { ("--request-timeout", "-5", "--request-timeout must be a positive number of seconds"), ("--max-body-bytes", "10", "MaxBodyBytes must be ≥ 1024") })
+        {
+            stderr = new StringWriter();
+            Assert.NotEqual(0, Program.Run(["reward-serve", "--port", "0", flag, value], new StringWriter(), stderr));
             Assert.Contains(named, stderr.ToString());
         }
         stderr = new StringWriter();

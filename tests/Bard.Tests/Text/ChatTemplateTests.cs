@@ -178,4 +178,52 @@ public class ChatTemplateLimitsTests
         // A hang guard only (measured: well under a second).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
+
+    static string Repeat(string s, int n) => string.Concat(Enumerable.Repeat(s, n));
+
+    public static TheoryData<string, string> DeepAtParse => new()
+    {
+        { "{{ " + Repeat("(", 10_000) + "1" + Repeat(")", 10_000) + " }}", "expressions nest more than 200 levels deep" },
+        { "{{ " + Repeat("[", 10_000) + Repeat("]", 10_000) + " }}", "expressions nest more than 200 levels deep" },
+        { "{{ " + Repeat("not ", 10_000) + "x }}", "expressions nest more than 200 levels deep" },
+        { "{{ " + Repeat("- ", 10_000) + "1 }}", "expressions nest more than 200 levels deep" },
+        { "{{ f" + Repeat("(f", 10_000) + Repeat(")", 10_000) + " }}", "expressions nest more than 200 levels deep" },
+        { Repeat("{% if true %}", 10_000) + "x" + Repeat("{% endif %}", 10_000), "statements nest more than 200 levels deep" },
+        { Repeat("{% for m in messages %}", 10_000) + Repeat("{% endfor %}", 10_000), "statements nest more than 200 levels deep" },
+    };
+
+    [Theory, MemberData(nameof(DeepAtParse))]
+    public void Parse_NestedTenThousandDeep_IsATemplateErrorNotAStackOverflow(string source, string expected)
+    {
+        var e = Assert.Throws<BardException>(() => ChatTemplate.Parse(source, "deep"));
+        Assert.StartsWith("deep, line 1: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    public static TheoryData<string, string> DeepAtRender => new()
+    {
+        { "{{ 1" + Repeat(" + 1", 10_000) + " }}", "chains operators and filters) more than 200 levels deep" },
+        { "{{ 'a'" + Repeat(" | trim", 10_000) + " }}", "chains operators and filters) more than 200 levels deep" },
+        { "{{ m" + Repeat(".a", 10_000) + " }}", "chains operators and filters) more than 200 levels deep" },
+        // Values nested in a loop, where no parser sees the depth: printed, compared, serialised.
+        { "{% set ns = namespace(x=[]) %}{% for i in range(10000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}", "a value nests lists or dicts more than 200 levels deep" },
+        { "{% set ns = namespace(x=[]) %}{% for i in range(10000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x == ns.x }}", "a value nests lists or dicts more than 200 levels deep" },
+        { "{% set ns = namespace(x={}) %}{% for i in range(10000) %}{% set ns.x = {'k': ns.x} %}{% endfor %}{{ ns.x | tojson }}", "a value nests lists or dicts more than 200 levels deep" },
+    };
+
+    [Theory, MemberData(nameof(DeepAtRender))]
+    public void Render_ChainedOrNestedTenThousandDeep_IsATemplateErrorNotAStackOverflow(string source, string expected)
+    {
+        var template = ChatTemplate.Parse(source, "deep");
+        var e = Assert.Throws<BardException>(() => template.Render([ChatMessage.User("Q")]));
+        Assert.StartsWith("deep, line 1: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Render_NestedWithinTheLimit_StillRenders()
+    {
+        string source = Repeat("{% if true %}", 150) + "{{ " + Repeat("(", 40) + "1 + 2" + Repeat(")", 40) + " }}" + Repeat("{% endif %}", 150);
+        Assert.Equal("3", ChatTemplate.Parse(source).Render([ChatMessage.User("Q")]));
+    }
 }

@@ -155,6 +155,21 @@ public class HfTokenizerTests
         Assert.Contains("normalizer.type = Replace", e.Message);
     }
 
+    [Theory]
+    [InlineData("{\"a\":0,\"b\":-3}", "[]", "model.vocab token 'b' has id -3")]
+    [InlineData("{\"a\":0,\"b\":2000000000}", "[]", "model.vocab token 'b' has id 2000000000")]
+    [InlineData("{\"a\":0,\"b\":1.5}", "[]", "model.vocab token 'b' has id 1.5")]
+    [InlineData("{\"a\":0}", "[{\"id\":10000001,\"content\":\"<x>\",\"special\":true}]", "added_tokens token '<x>' has id 10000001")]
+    [InlineData("{\"a\":0}", "[{\"id\":-1,\"content\":\"<x>\",\"special\":true}]", "added_tokens token '<x>' has id -1")]
+    public void Load_NegativeOrAbsurdTokenId_IsRefusedNamingTheToken(string vocab, string added, string expected)
+    {
+        // A negative id indexed the token table out of range; 2,000,000,000 allocated a table of that many entries.
+        string json = $$$"""{"model":{"type":"BPE","vocab":{{{vocab}}},"merges":[]},"added_tokens":{{{added}}},"normalizer":null,"pre_tokenizer":null,"decoder":{"type":"Fuse"}}""";
+        var e = Assert.Throws<BardException>(() => HfTokenizer.FromJson(json, "x/tokenizer.json"));
+        Assert.StartsWith("x/tokenizer.json: " + expected, e.Message);
+        Assert.Contains("from 0 to 10,000,000", e.Message);
+    }
+
     static string Show(string s) => string.Concat(s.Select(c => c < 0x20 || c > 0x7E ? $"\\u{(int)c:X4}" : c.ToString()));
 }
 

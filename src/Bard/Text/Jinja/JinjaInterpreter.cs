@@ -26,7 +26,7 @@ internal sealed class JinjaInterpreter
 
     readonly StringBuilder output = new();
     readonly string name;
-    int line;
+    int line, depth;
     long steps;
 
     /// <summary>Statements, loop iterations and expression evaluations one render may take: a chat turn needs thousands.</summary>
@@ -193,6 +193,15 @@ internal sealed class JinjaInterpreter
     }
 
     object? Eval(Expr e, Scope scope)
+    {
+        // The parser bounds nesting; a flat chain (a ~ b ~ c …, x|f|g|…) still builds a tree as deep as it is long.
+        if (++depth > JinjaParser.MaxDepth)
+            throw new JinjaError($"an expression nests (or chains operators and filters) more than {JinjaParser.MaxDepth} levels deep; a chat template needs far fewer");
+        try { return EvalCore(e, scope); }
+        finally { depth--; }
+    }
+
+    object? EvalCore(Expr e, Scope scope)
     {
         Step();
         switch (e)

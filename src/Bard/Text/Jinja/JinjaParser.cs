@@ -8,7 +8,24 @@ namespace Bard.Text.Jinja;
 /// </summary>
 internal sealed class JinjaParser(List<Token> tokens, string name)
 {
-    int i;
+    /// <summary>
+    /// Deepest nesting of statements (an if in a for in …) and of expressions (parentheses, lists, arguments, unary
+    /// operators) a template may have, and deepest chain of operators, filters or nested values a render may evaluate.
+    /// Parsing and rendering recurse; without a bound a template nested 10,000 deep would overflow the stack and kill
+    /// the process. Chat templates nest a handful of levels.
+    /// </summary>
+    public const int MaxDepth = 200;
+
+    int i, depth, statementDepth;
+
+    /// <summary>One level deeper into an expression; a <see cref="BardException"/> past <see cref="MaxDepth"/>. Pair with <c>depth--</c>.</summary>
+    void Enter()
+    {
+        if (++depth > MaxDepth) throw TooDeep("expressions");
+    }
+
+    BardException TooDeep(string what) =>
+        Error($"{what} nest more than {MaxDepth} levels deep; a chat template needs far fewer (is the template generated or corrupted?)");
 
     public static List<Stmt> Parse(string src, string name)
     {
@@ -93,6 +110,13 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
     }
 
     Stmt ParseStatement()
+    {
+        if (++statementDepth > MaxDepth) throw TooDeep("statements");
+        try { return ParseStatementCore(); }
+        finally { statementDepth--; }
+    }
+
+    Stmt ParseStatementCore()
     {
         var t = Next();
         switch (t.Value)
@@ -219,6 +243,13 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
 
     Expr ParseCondition(bool allowIf)
     {
+        Enter();
+        try { return ParseConditionCore(allowIf); }
+        finally { depth--; }
+    }
+
+    Expr ParseConditionCore(bool allowIf)
+    {
         var e = ParseOr();
         if (allowIf && IsName("if"))
         {
@@ -247,7 +278,13 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
 
     Expr ParseNot()
     {
-        if (IsName("not")) { int l = Next().Line; return new UnaryExpr(l, "not", ParseNot()); }
+        if (IsName("not"))
+        {
+            int l = Next().Line;
+            Enter();
+            try { return new UnaryExpr(l, "not", ParseNot()); }
+            finally { depth--; }
+        }
         return ParseCompare();
     }
 
@@ -302,7 +339,13 @@ internal sealed class JinjaParser(List<Token> tokens, string name)
     Expr ParseUnary(bool withFilter)
     {
         Expr e;
-        if (IsOp("-") || IsOp("+")) { var t = Next(); e = new UnaryExpr(t.Line, t.Value, ParseUnary(withFilter: false)); }
+        if (IsOp("-") || IsOp("+"))
+        {
+            var t = Next();
+            Enter();
+            try { e = new UnaryExpr(t.Line, t.Value, ParseUnary(withFilter: false)); }
+            finally { depth--; }
+        }
         else e = ParsePrimary();
         e = ParsePostfix(e);
         return withFilter ? ParseFilterExpr(e) : e;

@@ -49,7 +49,16 @@ internal static class PyValue
         _ => Repr(v),
     };
 
-    public static string Repr(object? v) => v switch
+    public static string Repr(object? v) => Repr(v, 0);
+
+    /// <summary>
+    /// Values nested deeper than <see cref="JinjaParser.MaxDepth"/> (a list wrapped in itself in a loop) are refused by
+    /// <see cref="Repr(object?)"/>, <see cref="Equals(object?, object?)"/> and <see cref="ToJson"/>, which recurse.
+    /// </summary>
+    static int Deeper(int depth) => depth < JinjaParser.MaxDepth ? depth + 1
+        : throw new JinjaError($"a value nests lists or dicts more than {JinjaParser.MaxDepth} levels deep; a chat template's values are shallow");
+
+    static string Repr(object? v, int depth) => v switch
     {
         null => "None",
         Undefined => "",
@@ -57,9 +66,9 @@ internal static class PyValue
         long l => l.ToString(CultureInfo.InvariantCulture),
         double d => Float(d),
         string s => ReprString(s),
-        JinjaTuple t => "(" + string.Join(", ", t.Select(Repr)) + (t.Count == 1 ? ",)" : ")"),
-        List<object?> l => "[" + string.Join(", ", l.Select(Repr)) + "]",
-        Dictionary<string, object?> d => "{" + string.Join(", ", d.Select(kv => ReprString(kv.Key) + ": " + Repr(kv.Value))) + "}",
+        JinjaTuple t => "(" + string.Join(", ", t.Select(x => Repr(x, Deeper(depth)))) + (t.Count == 1 ? ",)" : ")"),
+        List<object?> l => "[" + string.Join(", ", l.Select(x => Repr(x, Deeper(depth)))) + "]",
+        Dictionary<string, object?> d => "{" + string.Join(", ", d.Select(kv => ReprString(kv.Key) + ": " + Repr(kv.Value, Deeper(depth)))) + "}",
         JinjaNamespace => "<Namespace>",
         _ => v.ToString() ?? "",
     };
@@ -96,15 +105,17 @@ internal static class PyValue
         return mant + "e" + sign + exp;
     }
 
-    public static new bool Equals(object? a, object? b)
+    public static new bool Equals(object? a, object? b) => Equals(a, b, 0);
+
+    static bool Equals(object? a, object? b, int depth)
     {
         if (a is Undefined || b is Undefined) return a is Undefined && b is Undefined;
         if (a is null || b is null) return a is null && b is null;
         if (IsNumber(a) && IsNumber(b)) return a is double || b is double ? ToDouble(a) == ToDouble(b) : ToLong(a) == ToLong(b);
         if (a is string sa && b is string sb) return sa == sb;
-        if (a is List<object?> la && b is List<object?> lb) return la.Count == lb.Count && la.Zip(lb).All(p => Equals(p.First, p.Second));
+        if (a is List<object?> la && b is List<object?> lb) return la.Count == lb.Count && la.Zip(lb).All(p => Equals(p.First, p.Second, Deeper(depth)));
         if (a is Dictionary<string, object?> da && b is Dictionary<string, object?> db)
-            return da.Count == db.Count && da.All(kv => db.TryGetValue(kv.Key, out var v) && Equals(kv.Value, v));
+            return da.Count == db.Count && da.All(kv => db.TryGetValue(kv.Key, out var v) && Equals(kv.Value, v, Deeper(depth)));
         return ReferenceEquals(a, b);
     }
 
@@ -138,6 +149,7 @@ internal static class PyValue
 
     static void WriteJson(StringBuilder sb, object? v, int? indent, bool sortKeys, int depth)
     {
+        if (depth > JinjaParser.MaxDepth) Deeper(depth);
         switch (v)
         {
             case null: sb.Append("null"); break;
