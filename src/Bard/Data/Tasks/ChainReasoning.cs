@@ -98,6 +98,32 @@ public static class ChainReasoning
     }
 
     /// <summary>
+    /// The ladder of <see cref="EmbeddedTaskOptions.PadAfterSteps"/>: every step terse (<c>7*2=4</c>) with the re-checks after the last
+    /// step, from the richest padding (long restatement, a long re-check of every step) to none, one edit at a time; then the barer
+    /// rungs (chained, bare values, merged steps) as in the other ladders; then, for budgets that terse steps cannot fill, the
+    /// brief and verbose segments (re-checks after the steps too). The compressor prefers the plainest step style that lands.
+    /// </summary>
+    public static IEnumerable<ReasoningPlan> PaddedLadder(ChainProblem p)
+    {
+        int k = p.Difficulty;
+        foreach (var level in new[] { StepLevel.Terse, StepLevel.Brief, StepLevel.Verbose })
+        {
+            var plan = RichestPlan(p) with { Steps = Enumerable.Repeat(level, k).ToArray(), ChecksLast = true };
+            yield return plan;
+            var checks = plan.Checks.ToArray();
+            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.Short; yield return plan = plan with { Checks = checks.ToArray() }; }
+            yield return plan = plan with { Restate = RestateLevel.Short };
+            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.None; yield return plan = plan with { Checks = checks.ToArray() }; }
+            yield return plan = plan with { Restate = RestateLevel.None };
+            if (level == StepLevel.Terse)
+            {
+                // Barer than terse: each step in turn chained and a bare value, then merged steps (FromBrief's tail).
+                foreach (var r in FromBrief(plan with { Steps = Enumerable.Repeat(StepLevel.Brief, k).ToArray() }).Skip(k)) yield return r;
+            }
+        }
+    }
+
+    /// <summary>
     /// The barer rungs after an all-brief plan without re-checks: steps turn terse one at a time (none is numbered, and
     /// the mixed rungs fill the lengths between the styles), then each in turn chained and a bare value (lengths at small
     /// budgets in steps of 1–3 tokens), then written values are dropped, evenly spaced, until only the answer is left.
@@ -132,9 +158,11 @@ public static class ChainReasoning
     {
         yield return ClosingStyle.Full;
         yield return ClosingStyle.Short;
+        if (plan.ChecksLast) yield return ClosingStyle.Medium;
         yield return ClosingStyle.Brief;
         var written = plan.Steps.Where(s => s != StepLevel.Merged).ToArray();
-        if (written.Length > 0 && written[^1] is StepLevel.Value or StepLevel.Chained or StepLevel.Terse) yield return ClosingStyle.Dot;
+        bool checkLast = plan.ChecksLast && plan.Checks.Where((c, i) => c != CheckLevel.None && plan.Steps[i] >= StepLevel.Terse).Any();
+        if (!checkLast && written.Length > 0 && written[^1] is StepLevel.Value or StepLevel.Chained or StepLevel.Terse) yield return ClosingStyle.Dot;
         if (plan.Steps.Count > 0 && plan.Steps[^1] != StepLevel.Merged) yield return ClosingStyle.None; // the answer itself was written last
     }
 
@@ -144,6 +172,7 @@ public static class ChainReasoning
         if (plan.Steps.Count != p.Difficulty || plan.Checks.Count != p.Difficulty)
             throw new ArgumentException($"plan has {plan.Steps.Count} steps for a chain of {p.Difficulty}", nameof(plan));
         var sb = new StringBuilder();
+        var checkLines = plan.ChecksLast ? new StringBuilder() : sb;
         string m = I(p.Modulus);
         string ops = string.Join(' ', p.Steps.Select(s => s.Symbol + I(s.Operand)));
         if (plan.Restate == RestateLevel.Long)
@@ -175,19 +204,24 @@ public static class ChainReasoning
                 case StepLevel.Merged:
                     break;
             }
-            if (plan.Steps[i] >= StepLevel.Brief)
+            if (plan.Steps[i] >= StepLevel.Brief || (plan.ChecksLast && plan.Steps[i] == StepLevel.Terse))
             {
                 switch (plan.Checks[i])
                 {
                     case CheckLevel.Long:
-                        sb.Append("wait, let me verify: ").Append(op).Append('=').Append(I(s.Raw))
+                        checkLines.Append("wait, let me verify: ").Append(op).Append('=').Append(I(s.Raw))
                           .Append(s.Wraps ? $", and {I(s.Raw)} mod {m} is {I(s.Output)}" : "").Append(". yes.\n");
                         break;
                     case CheckLevel.Short:
-                        sb.Append("check ").Append(op).Append('=').Append(I(s.Output)).Append(", ok.\n");
+                        checkLines.Append("check ").Append(op).Append('=').Append(I(s.Output)).Append(", ok.\n");
                         break;
                 }
             }
+        }
+        if (plan.ChecksLast && checkLines.Length > 0)
+        {
+            if (sb.Length > 0 && sb[^1] == ' ') sb[^1] = '\n'; // terse steps end in a space: the checks start a line
+            sb.Append(checkLines);
         }
         string answer = I(p.Answer);
         string body = sb.ToString();
@@ -199,6 +233,7 @@ public static class ChainReasoning
             ClosingStyle.Dot => trimmed + ".",
             ClosingStyle.Brief => trimmed + sep + $"so {answer}.",
             ClosingStyle.Short => trimmed + sep + $"the answer is {answer}.",
+            ClosingStyle.Medium => trimmed + sep + $"so it is {answer}.",
             ClosingStyle.Full => trimmed + sep + $"so the answer is {answer}.",
             _ => throw new ArgumentOutOfRangeException(nameof(plan)),
         };

@@ -9,6 +9,8 @@ public enum ClosingStyle
     Dot,
     /// <summary><c>so 7.</c></summary>
     Brief,
+    /// <summary><c>so it is 7.</c> (only with <see cref="EmbeddedTaskOptions.PadAfterSteps"/>: it fills the gap between "so 7." and "the answer is 7.")</summary>
+    Medium,
     /// <summary><c>the answer is 7.</c></summary>
     Short,
     /// <summary><c>so the answer is 7.</c></summary>

@@ -28,7 +28,8 @@ public sealed class EmbeddedCompressor
     public IReadOnlyList<CompressionResult> Candidates(ChainProblem problem)
     {
         var list = new List<CompressionResult>();
-        foreach (var rung in ChainReasoning.Ladder(problem, _options.SeparateStepStyles))
+        var ladder = _options.PadAfterSteps ? ChainReasoning.PaddedLadder(problem) : ChainReasoning.Ladder(problem, _options.SeparateStepStyles);
+        foreach (var rung in ladder)
             foreach (var closing in ChainReasoning.ClosingsFor(rung))
             {
                 var plan = rung with { Closing = closing };
@@ -57,19 +58,34 @@ public sealed class EmbeddedCompressor
         // without their operation); only then prefer the richest one on target, or the closest. Landing closer to b
         // never buys a barer trace: before this rule b = 32 got "8 3 8 4 -8=6 so the answer is 6." (exactly 32) where
         // b = 24 got "8+5=3 3*6=8 8-4=4 4-8=6", and the demo's student fell from 82% accuracy at b = 24 to 48% at 32.
-        (int, int, int)? most = null;
+        (int, int, int, int)? most = null;
         foreach (var c in candidates)
-            if (Math.Abs(c.Tokens - budget) <= tolerance && (most is null || Explicitness(c.Plan).CompareTo(most.Value) < 0)) most = Explicitness(c.Plan);
+            if (Math.Abs(c.Tokens - budget) <= tolerance && (most is null || Key(c.Plan).CompareTo(most.Value) < 0)) most = Key(c.Plan);
         CompressionResult? best = null;
         int bestDistance = int.MaxValue;
         foreach (var c in candidates) // richest first
         {
-            if (most is { } m && Explicitness(c.Plan) != m) continue;
+            if (most is { } m && Key(c.Plan) != m) continue;
             int d = Math.Abs(c.Tokens - budget);
+            if (_options.PadAfterSteps)
+            {
+                // At or under b first: the richest on target, else the closest under b within the tolerance; over b only when nothing under fits.
+                if (c.Tokens <= budget && d <= target) { best = c; break; }
+                int rank = c.Tokens <= budget && d <= tolerance ? d : 1_000_000 + d;
+                if (rank < bestDistance) { best = c; bestDistance = rank; }
+                continue;
+            }
             if (d <= target) { best = c; break; }
             if (d < bestDistance) { best = c; bestDistance = d; }
         }
         return best! with { Budget = budget, Accepted = Math.Abs(best!.Tokens - budget) <= tolerance };
+    }
+
+    /// <summary>Explicitness, then (with <see cref="EmbeddedTaskOptions.PadAfterSteps"/>) the plainer step style: terse steps with padding before brief or verbose ones.</summary>
+    (int, int, int, int) Key(ReasoningPlan plan)
+    {
+        var (leap, unwritten, bare) = Explicitness(plan);
+        return (leap, unwritten, bare, _options.PadAfterSteps ? Math.Max(0, plan.Steps.Max() - StepLevel.Terse) : 0);
     }
 
     /// <summary>A plan's explicitness as a sort key, smaller = more explicit: (largest leap, −written results, bare values).</summary>

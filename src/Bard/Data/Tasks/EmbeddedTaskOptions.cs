@@ -39,6 +39,22 @@ public sealed record EmbeddedTaskOptions
     /// </summary>
     public bool SeparateStepStyles { get; init; }
 
+    /// <summary>
+    /// When on, the compressor writes every step as plainly as it can be written in full (terse, <c>7*2=4</c>; barer only when
+    /// the budget forces it), the same way at every budget and difficulty, and fills the budget's slack around the steps: a
+    /// restatement before them, re-checks after the last one (never between two steps) and the closing (one more, "so it is 7.",
+    /// fills the gap between "so 7." and "the answer is 7."). Brief or verbose steps only where terse ones with every re-check
+    /// cannot reach the budget (<see cref="ChainReasoning.PaddedLadder"/>). It lands at or under b whenever a rendering within
+    /// the tolerance does, so a student that imitates it answers within its budget. <see cref="SeparateStepStyles"/> has no
+    /// effect then. Why: with richer steps at larger budgets, how many steps a trace has follows from its budget and style, and
+    /// the demo's student learned that instead of reading the chain's end from the question (at b = 64 and 128 it finished the
+    /// chain and repeated its last operation to fill the budget: 75.5% and 63.5% accurate, against 100% at b = 16). Measured
+    /// with budget SFT from the same 94.5%-accurate agnostic student (2-core AMD EPYC, 200 problems per budget, b = 2…128):
+    /// mean accuracy 69.4% → 76.2%, b = 64 75.5% → 100%, b = 128 63.5% → 96.5%, mean |L − b|/b 0.047 → 0.013, answers over
+    /// budget 16% → 0.15%. Off by default (compressor output unchanged); on in <c>bard demo</c>.
+    /// </summary>
+    public bool PadAfterSteps { get; init; }
+
     public int EffectiveMaxOperand => MaxOperand ?? Modulus - 1;
 
     /// <summary>Throws <see cref="BardException"/> naming the first bad option and its fix.</summary>

@@ -10,6 +10,12 @@ namespace Bard.Data.Tasks;
 /// <param name="Closing">The closing sentence.</param>
 public sealed record ReasoningPlan(RestateLevel Restate, IReadOnlyList<StepLevel> Steps, IReadOnlyList<CheckLevel> Checks, ClosingStyle Closing)
 {
+    /// <summary>
+    /// Re-checks are written after the last step (in step order, before the closing) instead of after the step they check:
+    /// <see cref="EmbeddedTaskOptions.PadAfterSteps"/> (the padded ladder's plans). The teacher writes them inline.
+    /// </summary>
+    public bool ChecksLast { get; init; }
+
     /// <summary>Number of steps whose result is written (not merged).</summary>
     public int WrittenSteps => Steps.Count(s => s != StepLevel.Merged);
 
