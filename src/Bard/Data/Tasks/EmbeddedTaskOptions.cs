@@ -28,11 +28,10 @@ public sealed record EmbeddedTaskOptions
     /// <summary>The compressor prefers the richest rendering within this relative error before it settles for the closest one. Default 0.03.</summary>
     public double TargetError { get; init; } = 0.03;
 
-    /// <summary>The operand ceiling in effect.</summary>
     /// <summary>
     /// When on, the compressor never mixes numbered steps ("step 3: 4+8 is 12, …") with unnumbered ones in one trace:
     /// steps turn brief all at once (<see cref="ChainReasoning.Ladder"/>). Off by default, so the compressor's output is
-    /// unchanged; <c>bard demo</c> turns it on (whole demos measured with it: README). Measured first (budget SFT from a 94%-accurate agnostic student, 200 problems per budget): mean |L − b|/b
+    /// unchanged; <c>bard demo</c> used it until <see cref="PadAfterSteps"/> replaced it. Measured first (budget SFT from a 94%-accurate agnostic student, 200 problems per budget): mean |L − b|/b
     /// over b = 2…128 0.069 → 0.026 at the same mean accuracy (66.2% → 66.8%), b = 32: 81% → 91.5%, b = 64: 67% → 81%.
     /// Cost: where no rendering of one style lands within the tolerance, a barer one is taken (a 2-step chain may get a
     /// bare value at b = 24 and a chained step at b = 16), so "a larger budget is never less explicit" no longer holds.
@@ -55,6 +54,7 @@ public sealed record EmbeddedTaskOptions
     /// </summary>
     public bool PadAfterSteps { get; init; }
 
+    /// <summary>The operand ceiling in effect.</summary>
     public int EffectiveMaxOperand => MaxOperand ?? Modulus - 1;
 
     /// <summary>Throws <see cref="BardException"/> naming the first bad option and its fix.</summary>
