@@ -69,7 +69,9 @@ public static class Program
             stdout.Write(command.Help());
             return 0;
         }
-        return Guarded(command.Name, () => command.Run(command.Parse(rest), stdout, stderr, cancel), stderr);
+        int outAt = Array.IndexOf(rest, "--out");
+        string? outDir = outAt >= 0 && outAt + 1 < rest.Length ? rest[outAt + 1] : null;
+        return Guarded(command.Name, () => command.Run(command.Parse(rest), stdout, stderr, cancel), stderr, outDir);
     }
 
     /// <summary>
@@ -77,7 +79,9 @@ public static class Program
     /// usage 2, Bard's own errors 1, a full disk 1 (with what is intact and how to resume), cancellation 130, anything
     /// else 70 (an internal error: a bug, reported without a stack trace unless BARD_DEBUG=1).
     /// </summary>
-    public static int Guarded(string name, Func<int> body, TextWriter stderr)
+    /// <param name="outDir">The command's --out, if it has one: a full disk's message says how much space is left there and,
+    /// for sft and rl, which checkpoint is the last complete one.</param>
+    public static int Guarded(string name, Func<int> body, TextWriter stderr, string? outDir = null)
     {
         try
         {
@@ -100,8 +104,8 @@ public static class Program
         }
         catch (IOException e) when (IsDiskFull(e))
         {
-            stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}). What was written before is intact: outputs are "
-                + "appended record by record and checkpoints are written to a temporary folder and renamed. Free some space "
+            stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}).{SpaceLeft(outDir)} What was written before is intact: outputs are "
+                + $"appended record by record and checkpoints are written to a temporary folder and renamed.{LastCheckpoint(name, outDir)} Free some space "
                 + "and run the same command again (sft and rl: add --resume; teach, compress, data import and data synth resume by themselves; eval writes its outputs at the end and starts over).");
             return 1;
         }
@@ -113,6 +117,34 @@ public static class Program
             if (Environment.GetEnvironmentVariable("BARD_DEBUG") == "1") stderr.WriteLine(e);
             return 70;
         }
+    }
+
+    /// <summary>" N MB are free on the disk of OUT." — empty when there is no --out or its drive cannot be read.</summary>
+    static string SpaceLeft(string? outDir)
+    {
+        try
+        {
+            if (outDir is null) return "";
+            var drive = new DriveInfo(Path.GetFullPath(outDir));
+            return $" {drive.AvailableFreeSpace / (1024.0 * 1024.0):F0} MB are free on the disk of {outDir}.";
+        }
+        catch (Exception) { return ""; } // the message must not fail on its own account
+    }
+
+    /// <summary>For sft and rl: " The last complete checkpoint is OUT/checkpoint-N." (or that there is none yet).</summary>
+    static string LastCheckpoint(string name, string? outDir)
+    {
+        if (name is not ("sft" or "rl") || outDir is null) return "";
+        try
+        {
+            var last = Directory.Exists(outDir)
+                ? Directory.GetDirectories(outDir, "checkpoint-*")
+                    .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d)["checkpoint-".Length..], out int step), Step: step))
+                    .Where(c => c.Ok).OrderBy(c => c.Step).Select(c => c.Dir).LastOrDefault()
+                : null;
+            return last is null ? $" There is no complete checkpoint in {outDir} yet (--resume starts from scratch)." : $" The last complete checkpoint is {last}.";
+        }
+        catch (Exception) { return ""; }
     }
 
     /// <summary>ENOSPC (28) or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>

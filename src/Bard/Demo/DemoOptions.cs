@@ -6,7 +6,7 @@ namespace Bard.Demo;
 
 /// <summary>
 /// What <c>bard demo</c> runs: the embedded task end to end, sized so that every model learns the task
-/// (<see cref="Default"/>: 28.0 min measured on 2 cores of an AMD EPYC on 2026-12-01, 38% of it the agnostic
+/// (<see cref="Default"/>: 26.3 min measured on 2 cores of an AMD EPYC on 2026-12-01, 42% of it the agnostic
 /// model, which needs 1,500 steps to learn the task at all) or about a minute (<see cref="Quick"/>). Immutable; every run writes the resolved
 /// options to OUT/demo.json.
 /// </summary>
@@ -54,7 +54,7 @@ public sealed record DemoOptions
     /// <summary>Where the students train, sample and are evaluated: "cpu" (default) or "cuda[:N]".</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>The full run (28 min on 2 cores).</summary>
+    /// <summary>The full run (26 min on 2 cores).</summary>
     public static DemoOptions Default { get; } = new();
 
     /// <summary>About a minute: a smaller student and far fewer steps. Shows the pipeline, not the science.</summary>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Bard.Cli;
 
 namespace Bard.Tests.Cli;
@@ -31,6 +32,24 @@ public class ErrorGuardTests
         Assert.Contains("/data/run/checkpoint-40/model.safetensors", err);
         Assert.Contains("--resume", err);
         Assert.Contains("eval writes its outputs at the end and starts over", err); // eval does not append: no false promise
+    }
+
+    [Fact]
+    public void FullDisk_InSftWithAnOut_NamesTheLastCompleteCheckpointAndTheSpaceLeft()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-20"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-100"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-120.tmp")); // the one the full disk interrupted
+        var err = new StringWriter();
+        int code = Program.Guarded("sft", () => throw new IOException("No space left on device", 28), err, dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"The last complete checkpoint is {Path.Combine(dir.Path, "checkpoint-100")}.", err.ToString());
+        Assert.Matches($@"\d+ MB are free on the disk of {Regex.Escape(dir.Path)}\.", err.ToString());
+        var empty = new StringWriter();
+        using var fresh = new TempDir();
+        Program.Guarded("rl", () => throw new IOException("No space left on device", 28), empty, fresh.Path);
+        Assert.Contains("no complete checkpoint", empty.ToString());
     }
 
     [Fact]

@@ -82,19 +82,27 @@ public static class ChainReasoning
     /// </summary>
     static IEnumerable<ReasoningPlan> SeparateStylesLadder(ChainProblem p)
     {
-        int k = p.Difficulty;
         ReasoningPlan plan = RichestPlan(p);
         foreach (var level in new[] { StepLevel.Verbose, StepLevel.Brief })
-        {
-            plan = RichestPlan(p) with { Steps = Enumerable.Repeat(level, k).ToArray() };
-            yield return plan;
-            var checks = plan.Checks.ToArray();
-            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.Short; yield return plan = plan with { Checks = checks.ToArray() }; }
-            yield return plan = plan with { Restate = RestateLevel.Short };
-            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.None; yield return plan = plan with { Checks = checks.ToArray() }; }
-            yield return plan = plan with { Restate = RestateLevel.None };
-        }
+            foreach (var rung in Segment(RichestPlan(p) with { Steps = Enumerable.Repeat(level, p.Difficulty).ToArray() }))
+                yield return plan = rung;
         foreach (var r in FromBrief(plan)) yield return r;
+    }
+
+    /// <summary>
+    /// One step style's rungs, from <paramref name="plan"/> (long restatement, a long re-check of every step) to none of
+    /// either, one edit at a time: re-checks turn short one at a time and the restatement short, then re-checks go one at
+    /// a time and the restatement.
+    /// </summary>
+    static IEnumerable<ReasoningPlan> Segment(ReasoningPlan plan)
+    {
+        int k = plan.Steps.Count;
+        yield return plan;
+        var checks = plan.Checks.ToArray();
+        for (int i = 0; i < k; i++) { checks[i] = CheckLevel.Short; yield return plan = plan with { Checks = checks.ToArray() }; }
+        yield return plan = plan with { Restate = RestateLevel.Short };
+        for (int i = 0; i < k; i++) { checks[i] = CheckLevel.None; yield return plan = plan with { Checks = checks.ToArray() }; }
+        yield return plan with { Restate = RestateLevel.None };
     }
 
     /// <summary>
@@ -108,13 +116,9 @@ public static class ChainReasoning
         int k = p.Difficulty;
         foreach (var level in new[] { StepLevel.Terse, StepLevel.Brief, StepLevel.Verbose })
         {
-            var plan = RichestPlan(p) with { Steps = Enumerable.Repeat(level, k).ToArray(), ChecksLast = true };
-            yield return plan;
-            var checks = plan.Checks.ToArray();
-            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.Short; yield return plan = plan with { Checks = checks.ToArray() }; }
-            yield return plan = plan with { Restate = RestateLevel.Short };
-            for (int i = 0; i < k; i++) { checks[i] = CheckLevel.None; yield return plan = plan with { Checks = checks.ToArray() }; }
-            yield return plan = plan with { Restate = RestateLevel.None };
+            ReasoningPlan plan = RichestPlan(p);
+            foreach (var rung in Segment(RichestPlan(p) with { Steps = Enumerable.Repeat(level, k).ToArray(), ChecksLast = true }))
+                yield return plan = rung;
             if (level == StepLevel.Terse)
             {
                 // Barer than terse: each step in turn chained and a bare value, then merged steps (FromBrief's tail).
