@@ -8,7 +8,9 @@ namespace Bard.Data.Tasks;
 /// <see cref="EmbeddedTaskOptions.Tolerance"/> of b it keeps those with the smallest largest leap (steps are
 /// merged only when b forces it), and of those takes the richest whose length L is within
 /// <see cref="EmbeddedTaskOptions.TargetError"/> of b, else the one closest to b (the richer on ties). Accepted when |L − b| ≤ <see cref="EmbeddedTaskOptions.Tolerance"/>·b. Every
-/// rendering ends in the correct answer, since it is computed, not copied.
+/// rendering ends in the correct answer, since it is computed, not copied. With <see cref="EmbeddedTaskOptions.PadAfterSteps"/>
+/// it walks <see cref="ChainReasoning.PaddedLadder"/> instead, keeps the plainest step style among the most explicit, and
+/// takes a rendering at or under b first (the richest on target, else the closest under b within the tolerance).
 /// </summary>
 public sealed class EmbeddedCompressor
 {
