@@ -21,6 +21,7 @@ public sealed class RewardServeCommand : CliCommand
         new("--api-key", "Require 'Authorization: Bearer KEY' (prefer --api-key-env: a command line is visible to other users).") { ValueName = "KEY" },
         new("--api-key-env", "Read the required API key from this environment variable.") { ValueName = "VAR" },
         new("--max-body-bytes", "Largest request body accepted (413 above); a rollout batch of long completions is large.") { Default = "67108864", ValueName = "BYTES" },
+        new("--max-response-chars", "Longest response scored, in characters (413 above): counting its tokens costs memory in proportion to its length.") { Default = "1000000", ValueName = "N" },
         new("--request-timeout", "Longest a request may take, reading its body included (408 while reading, 504 while scoring).") { Default = "600", ValueName = "SECONDS" },
         new("--answer-kind", "How answers are checked against the labels: math, choice or task (the verifiers bard eval uses).") { Default = "math", ValueName = "KIND" },
     ];
@@ -34,6 +35,7 @@ public sealed class RewardServeCommand : CliCommand
             Port = o.Int("--port"),
             ApiKey = ServerLifetime.ApiKey(o),
             MaxBodyBytes = o.Long("--max-body-bytes"),
+            MaxResponseChars = o.Int("--max-response-chars"),
             RequestTimeout = ServerLifetime.Seconds(o, "--request-timeout"),
             Reward = new RewardConfig { Tolerance = o.Double("--tolerance"), FormatGate = !o.Flag("--no-format-gate") },
         }.Validate();

@@ -14,6 +14,12 @@ public sealed record RewardServeOptions
     public string? ApiKey { get; init; }
     /// <summary>Largest request body in bytes (a rollout batch of long completions is large). Default 64 MiB.</summary>
     public long MaxBodyBytes { get; init; } = 64L << 20;
+    /// <summary>
+    /// Longest response (the query after its prompt) scored, in characters: 413 above, naming the sample. Counting a
+    /// response's thinking tokens costs memory in proportion to its length (a 60 MB response took 2.4 GB), and no RL
+    /// rollout is near the default of 1,000,000 characters (a 32k-token completion is ~130k).
+    /// </summary>
+    public int MaxResponseChars { get; init; } = 1_000_000;
     /// <summary>Longest a request may take end to end (reading its body: 408; scoring: 504). Default 10 minutes.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>The BARD reward's settings. Default <see cref="RewardConfig"/>'s defaults.</summary>
@@ -30,6 +36,7 @@ public sealed record RewardServeOptions
         if (Port is < 0 or > 65535) throw new BardException($"RewardServeOptions.Port must be in 0..65535, got {Port}.");
         if (ApiKey is not null && string.IsNullOrWhiteSpace(ApiKey)) throw new BardException("RewardServeOptions.ApiKey must not be empty or whitespace (no client could send it); leave it out for an open server.");
         if (MaxBodyBytes < 1024) throw new BardException($"RewardServeOptions.MaxBodyBytes must be ≥ 1024, got {MaxBodyBytes}.");
+        if (MaxResponseChars < 1) throw new BardException($"RewardServeOptions.MaxResponseChars must be ≥ 1, got {MaxResponseChars}.");
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout.TotalMilliseconds >= uint.MaxValue - 1)
             throw new BardException($"RewardServeOptions.RequestTimeout must be positive and under 49 days (a timer's range), got {RequestTimeout.TotalSeconds} s.");
         Reward.Validate();

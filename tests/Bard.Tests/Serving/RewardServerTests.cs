@@ -248,6 +248,23 @@ public sealed class RewardServerTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + Response(10, "\\boxed{5}") }, prompts = new[] { p10 }, labels = new[] { "5" } }))).Status);
     }
 
+    [Fact]
+    public async Task GetReward_ResponseOverMaxResponseChars_Gets413NamingTheSampleAndTheOption()
+    {
+        // Token counting costs memory in proportion to the response (a 60 MB one took 2.4 GB): past the limit the sample is
+        // refused before anything is counted, and a response at the limit is still scored.
+        await using var server = await RewardServer.StartAsync(Scorer(), new RewardServeOptions { Port = 0, MaxResponseChars = 400 });
+        string p10 = Prompt(10), ok = Response(10, "\\boxed{5}"), padded = ok + new string(' ', 400 - ok.Length), over = padded + " ";
+        var (status, json) = await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + ok, p10 + over }, prompts = new[] { p10, p10 }, labels = new[] { "5", "5" } }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        var error = json.GetProperty("error");
+        Assert.Equal("response_too_long", error.GetProperty("code").GetString());
+        Assert.Equal("query[1]", error.GetProperty("param").GetString());
+        Assert.Contains("sample 1: the response is 401 characters", error.GetProperty("message").GetString());
+        Assert.Contains("(400, --max-response-chars)", error.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, JsonSerializer.Serialize(new { query = new[] { p10 + padded }, prompts = new[] { p10 }, labels = new[] { "5" } }))).Status);
+    }
+
     /// <summary>Sends the headers and the first bytes of a body that claims <paramref name="length"/> bytes, then reads the whole answer.</summary>
     static async Task<(System.Net.Sockets.TcpClient Client, Task<string> Answer)> SendPartialBodyAsync(Uri url, int length, string start)
     {
