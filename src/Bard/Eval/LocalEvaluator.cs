@@ -35,6 +35,13 @@ public static class LocalEvaluator
         var budgets = options.Mode == EvalMode.None ? new int?[] { null } : options.Budgets.Select(b => (int?)b).ToArray();
         // Every prompt before the first token is generated: a problem the context cannot hold fails the run now, not
         // after hours of the others.
+        // A question far longer than any context could hold (no tokenizer writes a token of more than a few dozen characters)
+        // is refused by its length, before the chat template renders or the tokenizer reads it.
+        long maxChars = (long)model.Config.MaxPositionEmbeddings * MaxCharsPerToken;
+        foreach (var p in problems)
+            if (p.Question.Length > maxChars)
+                throw new BardException($"eval: problem '{p.Id}': its question is {p.Question.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters, more than a context of "
+                    + $"{model.Config.MaxPositionEmbeddings} tokens (max_position_embeddings) can hold. Fix: shorten or drop this problem.");
         var prompts = budgets.Select(b => problems.Select(p => chat.Prompt(p.Question, options.Mode == EvalMode.Budget ? b : null)).ToArray()).ToArray();
         var caps = CheckContext(model.Config.MaxPositionEmbeddings, problems, budgets, prompts, options, onWarning);
         var results = new List<EvalSample>();
@@ -84,6 +91,9 @@ public static class LocalEvaluator
         }
         return results;
     }
+
+    /// <summary>Characters one token can cover at the most, for the cheap length check before tokenizing (generous: real tokens are under 100).</summary>
+    const int MaxCharsPerToken = 1024;
 
     /// <summary>
     /// The new-token cap of every (budget, problem): <see cref="EvalRunOptions.CapFor"/>, lowered to the context left after

@@ -39,6 +39,17 @@ public sealed class LocalEvaluatorTests
     }
 
     [Fact]
+    public void Run_QuestionFarLongerThanAnyContext_RefusedByItsLengthBeforeTheTemplateRendersIt()
+    {
+        // The probe's 50 MB question used to reach the chat template, whose string limit then named the template, not the problem.
+        using var model = PadWriter(context: 64);
+        Problem[] problems = [new("huge", new string('q', 64 * 1024 + 1), "1")];
+        var e = Assert.Throws<BardException>(() => LocalEvaluator.Run(model, Chat, problems, (_, _) => true, Options(8)));
+        Assert.Equal("eval: problem 'huge': its question is 65,537 characters, more than a context of 64 tokens (max_position_embeddings) can hold. "
+            + "Fix: shorten or drop this problem.", e.Message);
+    }
+
+    [Fact]
     public void Run_PromptPlusCapPastTheContext_LowersEachRowsCapToWhatFits_AndWarnsOnce()
     {
         const int context = 96;
