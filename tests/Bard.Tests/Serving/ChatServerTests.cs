@@ -233,6 +233,24 @@ public sealed class ChatServerTests(TinyChatModel tiny) : IClassFixture<TinyChat
         Assert.Equal(HttpStatusCode.OK, ok);
     }
 
+    [Theory]
+    [InlineData("lone surrogate")]
+    [InlineData("invalid UTF-8")]
+    public async Task Chat_InvalidText_Gets400Not500(string kind)
+    {
+        await using var server = await tiny.StartAsync();
+        byte[] body = kind == "lone surrogate"
+            ? Encoding.UTF8.GetBytes("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\\ud800\"}]}")
+            : [.. Encoding.UTF8.GetBytes("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi"), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"}]}")];
+        using var http = new HttpClient();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync($"{server.BaseUrl}/chat/completions", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid Unicode", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(server, Body())).Status);
+    }
+
     [Fact]
     public async Task Chat_NAboveTheBatch_Is400NamingMaxBatch()
     {
