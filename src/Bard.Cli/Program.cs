@@ -69,9 +69,8 @@ public static class Program
             stdout.Write(command.Help());
             return 0;
         }
-        int outAt = Array.IndexOf(rest, "--out");
-        string? outDir = outAt >= 0 && outAt + 1 < rest.Length ? rest[outAt + 1] : null;
-        return Guarded(command.Name, () => command.Run(command.Parse(rest), stdout, stderr, cancel), stderr, outDir);
+        ParsedOptions? parsed = null;
+        return Guarded(command.Name, () => command.Run(parsed = command.Parse(rest), stdout, stderr, cancel), stderr, () => parsed?.String("--out"));
     }
 
     /// <summary>
@@ -79,9 +78,9 @@ public static class Program
     /// usage 2, Bard's own errors 1, a full disk 1 (with what is intact and how to resume), cancellation 130, anything
     /// else 70 (an internal error: a bug, reported without a stack trace unless BARD_DEBUG=1).
     /// </summary>
-    /// <param name="outDir">The command's --out, if it has one: a full disk's message says how much space is left there and,
-    /// for sft and rl, which checkpoint is the last complete one.</param>
-    public static int Guarded(string name, Func<int> body, TextWriter stderr, string? outDir = null)
+    /// <param name="outDir">The command's --out (as parsed, defaults included), if it has one: a full disk's message says how
+    /// much space is left there and, for sft and rl, which checkpoint is the last complete one.</param>
+    public static int Guarded(string name, Func<int> body, TextWriter stderr, Func<string?>? outDir = null)
     {
         try
         {
@@ -104,8 +103,9 @@ public static class Program
         }
         catch (IOException e) when (IsDiskFull(e))
         {
-            stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}).{SpaceLeft(outDir)} What was written before is intact: outputs are "
-                + $"appended record by record and checkpoints are written to a temporary folder and renamed.{LastCheckpoint(name, outDir)} Free some space "
+            string? dir = outDir?.Invoke();
+            stderr.WriteLine($"bard {name}: error: the disk is full ({e.Message}).{SpaceLeft(dir)} What was written before is intact: outputs are "
+                + $"appended record by record and checkpoints are written to a temporary folder and renamed.{LastCheckpoint(name, dir)} Free some space "
                 + "and run the same command again (sft and rl: add --resume; teach, compress, data import and data synth resume by themselves; eval writes its outputs at the end and starts over).");
             return 1;
         }
@@ -137,14 +137,10 @@ public static class Program
         if (name is not ("sft" or "rl") || outDir is null) return "";
         try
         {
-            var last = Directory.Exists(outDir)
-                ? Directory.GetDirectories(outDir, "checkpoint-*")
-                    .Select(d => (Dir: d, Ok: int.TryParse(Path.GetFileName(d)["checkpoint-".Length..], out int step), Step: step))
-                    .Where(c => c.Ok).OrderBy(c => c.Step).Select(c => c.Dir).LastOrDefault()
-                : null;
-            return last is null ? $" There is no complete checkpoint in {outDir} yet (--resume starts from scratch)." : $" The last complete checkpoint is {last}.";
+            var all = Training.RunFolder.Checkpoints(outDir); // the ones --resume would consider
+            return all.Count == 0 ? $" There is no complete checkpoint in {outDir} yet (--resume starts from scratch)." : $" The last complete checkpoint is {all[^1].Dir}.";
         }
-        catch (Exception) { return ""; }
+        catch (Exception) { return ""; } // the message must not fail on its own account
     }
 
     /// <summary>ENOSPC (28) or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>

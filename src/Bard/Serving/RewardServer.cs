@@ -94,8 +94,9 @@ public sealed class RewardServer : IAsyncDisposable
             if (labels[i].Length == 0)
                 throw new ApiErrorException(ApiError.BadRequest($"sample {i}: the label (gold answer) is empty. OpenRLHF sends empty labels unless told "
                     + "which dataset field holds them: pass --data.label_key FIELD (OpenRLHF ≥ 0.10.2; --label_key before).", $"labels[{i}]"));
-            if (queries[i].Length - prompts[i].Length > options.MaxResponseChars)
-                throw new ApiErrorException(new ApiError(413, $"sample {i}: the response is {queries[i].Length - prompts[i].Length:N0} characters (the query after "
+            int responseChars = queries[i].Length - prompts[i].Length;
+            if (responseChars > options.MaxResponseChars)
+                throw new ApiErrorException(new ApiError(413, $"sample {i}: the response is {responseChars:N0} characters (the query after "
                     + $"its prompt), more than this server scores ({options.MaxResponseChars:N0}, --max-response-chars).", "invalid_request_error", $"query[{i}]", "response_too_long"));
             try { scored.Add(scorer.Score(queries[i], prompts[i], labels[i], budgets?[i])); }
             catch (BardException e) { throw new ApiErrorException(ApiError.BadRequest($"sample {i}: {e.Message}", budgets is null ? $"prompts[{i}]" : $"budgets[{i}]")); }

@@ -38,17 +38,20 @@ public class ErrorGuardTests
     public void FullDisk_InSftWithAnOut_NamesTheLastCompleteCheckpointAndTheSpaceLeft()
     {
         using var dir = new TempDir();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-20"));
-        Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-100"));
+        foreach (string complete in new[] { "checkpoint-20", "checkpoint-100" })
+        {
+            Directory.CreateDirectory(Path.Combine(dir.Path, complete));
+            File.WriteAllText(Path.Combine(dir.Path, complete, Bard.Training.TrainerState.FileName), "{}"); // what makes a checkpoint complete
+        }
         Directory.CreateDirectory(Path.Combine(dir.Path, "checkpoint-120.tmp")); // the one the full disk interrupted
         var err = new StringWriter();
-        int code = Program.Guarded("sft", () => throw new IOException("No space left on device", 28), err, dir.Path);
+        int code = Program.Guarded("sft", () => throw new IOException("No space left on device", 28), err, () => dir.Path);
         Assert.Equal(1, code);
         Assert.Contains($"The last complete checkpoint is {Path.Combine(dir.Path, "checkpoint-100")}.", err.ToString());
         Assert.Matches($@"\d+ MB are free on the disk of {Regex.Escape(dir.Path)}\.", err.ToString());
         var empty = new StringWriter();
         using var fresh = new TempDir();
-        Program.Guarded("rl", () => throw new IOException("No space left on device", 28), empty, fresh.Path);
+        Program.Guarded("rl", () => throw new IOException("No space left on device", 28), empty, () => fresh.Path);
         Assert.Contains("no complete checkpoint", empty.ToString());
     }
 

@@ -45,18 +45,7 @@ public class ModelCommandsTests
     }
 
     /// <summary>tiny-llama with a final norm weight of 3e38: every weight finite, the logits overflow to ±Inf and NaN.</summary>
-    static TempDir OverflowingModel()
-    {
-        var tmp = new TempDir();
-        string src = Fixtures.Hf("tiny-llama");
-        File.Copy(Path.Combine(src, "config.json"), tmp.File("config.json"));
-        using var tensors = CheckpointTensors.Open(src);
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var list = tensors.Names.Select(n => new KeyValuePair<string, TorchSharp.torch.Tensor>(n,
-            n == "model.norm.weight" ? TorchSharp.torch.full(tensors.Info(n).Shape, 3e38f) : tensors.Load(n, TorchSharp.torch.ScalarType.Float32))).ToList();
-        SafeTensorsWriter.WriteCheckpoint(tmp.Path, list);
-        return tmp;
-    }
+    static TempDir OverflowingModel() => Fixtures.CheckpointWith("tiny-llama", "model.norm.weight", w => TorchSharp.torch.full(w.shape, 3e38f));
 
     [Fact]
     public void Score_LogitsOverflow_IsAnErrorSayingTheyAreNotFinite_NotAnInternalError()

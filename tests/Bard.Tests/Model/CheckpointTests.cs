@@ -146,16 +146,7 @@ public class CheckpointTests
     [InlineData(float.NegativeInfinity, "0 NaN, 1 ±Inf")]
     public void Load_NonFiniteWeight_RefusedNamingTheTensorAndFile(float bad, string counts)
     {
-        using var tmp = new TempDir();
-        string src = Fixtures.Hf("tiny-qwen2");
-        File.Copy(Path.Combine(src, "config.json"), tmp.File("config.json"));
-        using (var tensors = CheckpointTensors.Open(src))
-        using (var scope = NewDisposeScope())
-        {
-            var list = tensors.Names.Select(n => new KeyValuePair<string, Tensor>(n, tensors.Load(n, ScalarType.Float32))).ToList();
-            list.Single(kv => kv.Key == "model.layers.1.mlp.down_proj.weight").Value[3, 7] = tensor(bad);
-            SafeTensorsWriter.WriteCheckpoint(tmp.Path, list);
-        }
+        using var tmp = Fixtures.CheckpointWith("tiny-qwen2", "model.layers.1.mlp.down_proj.weight", w => { w[3, 7] = tensor(bad); return w; });
         var e = Assert.Throws<BardException>(() => Checkpoint.Load(tmp.Path));
         Assert.Contains($"tensor 'model.layers.1.mlp.down_proj.weight' in {tmp.File("model.safetensors")} has non-finite values ({counts} of 32768)", e.Message);
         Assert.Contains("Fix:", e.Message);

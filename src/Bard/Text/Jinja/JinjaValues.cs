@@ -55,8 +55,9 @@ internal static class PyValue
     /// Values nested deeper than <see cref="JinjaParser.MaxDepth"/> (a list wrapped in itself in a loop) are refused by
     /// <see cref="Repr(object?)"/>, <see cref="Equals(object?, object?)"/> and <see cref="ToJson"/>, which recurse.
     /// </summary>
-    static int Deeper(int depth) => depth < JinjaParser.MaxDepth ? depth + 1
-        : throw new JinjaError($"a value nests lists or dicts more than {JinjaParser.MaxDepth} levels deep; a chat template's values are shallow");
+    static int Deeper(int depth) => depth < JinjaParser.MaxDepth ? depth + 1 : throw TooDeep();
+
+    static JinjaError TooDeep() => new($"a value nests lists or dicts more than {JinjaParser.MaxDepth} levels deep; a chat template's values are shallow");
 
     static string Repr(object? v, int depth) => v switch
     {
@@ -149,7 +150,7 @@ internal static class PyValue
 
     static void WriteJson(StringBuilder sb, object? v, int? indent, bool sortKeys, int depth)
     {
-        if (depth > JinjaParser.MaxDepth) Deeper(depth);
+        if (depth > JinjaParser.MaxDepth) throw TooDeep();
         switch (v)
         {
             case null: sb.Append("null"); break;
