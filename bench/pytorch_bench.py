@@ -9,6 +9,11 @@ Attention is written with matmul + softmax when the installed PyTorch has no F.s
 (Debian 12's PyTorch 1.13 has none), and uses it otherwise.
 
     python3 bench/pytorch_bench.py [--quick] [--threads N] [--only matmul,sft,decode] [--student-vocab V]
+
+--only also takes single measurements (matmul_fp32, matmul_bf16, sft_student_fp32, sft_student_bf16, sft_30m_fp32,
+sft_30m_bf16), which bench/run interleaves with Bard's, and "kernels": small fp32 and bf16 matmuls and linears between
+"#kernel-probe DTYPE" marker lines, for bench/run to run under DNNL_VERBOSE / MKL_VERBOSE; the env line names the BLAS
+and, for OpenBLAS, the core type it detected (a generic core on a modern CPU is reported as such).
 """
 import argparse, json, math, sys, time
 
@@ -212,6 +217,26 @@ def decode_no_cache(model, batch, prompt_len, new_tokens):
     return batch * new_tokens / (time.perf_counter() - t0)
 
 
+def openblas_info():
+    """The loaded OpenBLAS's config string and detected core (e.g. "Zen", "Haswell", "Prescott"), or None."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            path = next((l.split()[-1] for l in f if "openblas" in l.lower() and l.split()[-1].startswith("/")), None)
+        if path is None:
+            return None
+        lib = ctypes.CDLL(path)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return {"library": path, "core": lib.openblas_get_corename().decode(), "config": lib.openblas_get_config().decode().strip()}
+    except (OSError, AttributeError):
+        return None
+
+
+def runs(only, section, item=None):
+    return section in only or (item is not None and item in only) or (item is None and any(o.startswith(section + "_") for o in only))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -224,15 +249,30 @@ def main():
     only = set(a.only.split(","))
     blas = next((l.split("BLAS_INFO=")[1].split(",")[0] for l in torch.__config__.show().splitlines() if "BLAS_INFO=" in l), "?")
     log(f"pytorch_bench: torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS_INFO={blas}, SDPA {'yes' if SDPA else 'no (matmul + softmax)'}")
-    emit({"what": "env", "torch": torch.__version__, "threads": torch.get_num_threads(), "sdpa": SDPA, "blas_info": blas})
+    capability = next((l.split(":", 1)[1].strip() for l in torch.__config__.show().splitlines() if "CPU capability usage" in l), None)
+    emit({"what": "env", "torch": torch.__version__, "threads": torch.get_num_threads(), "sdpa": SDPA, "blas_info": blas,
+          "cpu_capability": capability, "mkldnn": torch.backends.mkldnn.is_available(), "openblas": openblas_info()})
 
-    if "matmul" in only:
+    if "kernels" in only:
         for dtype, name in ((torch.float32, "fp32"), (torch.bfloat16, "bf16")):
+            print(f"#kernel-probe {name}", flush=True)
+            a, w = torch.randn(256, 256).to(dtype), torch.randn(512, 256).to(dtype)
+            for _ in range(2):
+                (a @ a).sum().item()
+                F.linear(a, w).sum().item()
+            print("#kernel-probe end", flush=True)
+
+    if runs(only, "matmul"):
+        for dtype, name in ((torch.float32, "fp32"), (torch.bfloat16, "bf16")):
+            if not runs(only, "matmul", f"matmul_{name}"):
+                continue
             emit({"what": "matmul", "dtype": name, "n": 1024, "gflops": round(matmul(1024, dtype, 5 if a.quick else 20), 1)})
 
-    if "sft" in only:
+    if runs(only, "sft"):
         for name in ("student", "30m"):
             for precision in ("fp32", "bf16"):
+                if not runs(only, "sft", f"sft_{name}_{precision}"):
+                    continue
                 model = build(name, a.student_vocab)
                 batch, seq, warmup = 16, 256, 1
                 steps = 2 if a.quick else (4 if name == "30m" else 10)

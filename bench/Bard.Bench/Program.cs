@@ -15,7 +15,10 @@ using static TorchSharp.torch;
 // Bard's side of bench/run (issue 9): one JSON line per measurement on stdout, progress on stderr.
 // bench/pytorch_bench.py measures the same models, steps and decode loops in PyTorch; bench/run runs both and merges.
 //   dotnet run -c Release --project bench/Bard.Bench -- [--quick] [--threads N] [--only a,b,...]
-//   sections: matmul, sft, decode, rl, tokenizer
+//   sections: matmul, sft, decode, rl, tokenizer, kernels; or single measurements: matmul_fp32, matmul_bf16,
+//   sft_student_fp32, sft_student_bf16, sft_30m_fp32, sft_30m_bf16 (what bench/run interleaves with PyTorch's)
+//   kernels: small fp32 and bf16 matmuls and linears between "#kernel-probe DTYPE" marker lines on stdout, for bench/run
+//   to run under ONEDNN_VERBOSE / MKL_VERBOSE and read which library kernel libtorch dispatched
 var opts = BenchArgs.Parse(args);
 if (opts.Threads > 0) set_num_threads(opts.Threads);
 Log($"Bard.Bench: {get_num_threads()} torch threads, {Environment.ProcessorCount} cores{(opts.Quick ? ", quick" : "")}");
@@ -28,13 +31,26 @@ Emit(new JsonObject
 });
 try
 {
-    if (opts.Runs("matmul"))
+    if (opts.Only?.Contains("kernels") == true) // only when asked: its marker lines are for bench/run's kernel report
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            Console.WriteLine($"#kernel-probe {Shapes.DTypeName(dtype)}");
+            Console.Out.Flush();
+            using var scope = NewDisposeScope();
+            var a = randn(256, 256).to(dtype);
+            var w = randn(512, 256).to(dtype);
+            for (int i = 0; i < 2; i++) { matmul(a, a).sum().to(ScalarType.Float32).item<float>(); nn.functional.linear(a, w).sum().to(ScalarType.Float32).item<float>(); }
+            Console.WriteLine("#kernel-probe end");
+            Console.Out.Flush();
+        }
+
+    if (opts.Runs("matmul"))
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 }.Where(d => opts.Runs("matmul", $"matmul_{Shapes.DTypeName(d)}")))
             Emit(new JsonObject { ["what"] = "matmul", ["dtype"] = Shapes.DTypeName(dtype), ["n"] = 1024, ["gflops"] = Math.Round(Matmul(1024, dtype, opts.Quick ? 5 : 20), 1) });
 
     if (opts.Runs("sft"))
         foreach (var name in new[] { "student", "30m" })
-            foreach (var precision in new[] { Precision.Fp32, Precision.Bf16 })
+            foreach (var precision in new[] { Precision.Fp32, Precision.Bf16 }.Where(p => opts.Runs("sft", $"sft_{name}_{(p == Precision.Bf16 ? "bf16" : "fp32")}")))
             {
                 var config = Shapes.Create(name);
                 int batch = 16, seq = 256, warmup = 1, steps = opts.Quick ? 2 : (name == "30m" ? 4 : 10);
@@ -201,7 +217,9 @@ static (double Mb, double Cold, double Steady) Tokenizer(string work)
 
 sealed record BenchArgs(bool Quick, int Threads, HashSet<string>? Only)
 {
-    public bool Runs(string section) => Only is null || Only.Contains(section);
+    public bool Runs(string section) => Only is null || Only.Contains(section) || Only.Any(o => o.StartsWith(section + "_", StringComparison.Ordinal));
+    /// <summary>Measurement <paramref name="id"/> of <paramref name="section"/>: its section or the id itself was asked for.</summary>
+    public bool Runs(string section, string id) => Only is null || Only.Contains(section) || Only.Contains(id);
 
     public static BenchArgs Parse(string[] args)
     {
@@ -212,7 +230,7 @@ sealed record BenchArgs(bool Quick, int Threads, HashSet<string>? Only)
                 case "--quick": quick = true; break;
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--only": only = args[++i].Split(',').ToHashSet(); break;
-                default: throw new ArgumentException($"Bard.Bench: unknown argument '{args[i]}'; use [--quick] [--threads N] [--only matmul,sft,decode,rl,tokenizer]");
+                default: throw new ArgumentException($"Bard.Bench: unknown argument '{args[i]}'; use [--quick] [--threads N] [--only matmul,sft,decode,rl,tokenizer,kernels or single measurements such as sft_student_bf16]");
             }
         return new BenchArgs(quick, threads, only);
     }

@@ -43,9 +43,10 @@ public sealed class RlCommand : CliCommand
         string init = options.RequiredString("--init");
         var chat = StudentChat.Load(init);
         var env = new ChatEnvironment(chat, (problem, answer) => verifier.Check(answer, problem.Answer).Correct);
-        // The update scores prompts × group rows of prompt + completion tokens, in float32, with a reference copy when β > 0.
+        // The update scores prompts × group rows of prompt + completion tokens, with a reference copy when β > 0.
         int longestPrompt = problems.Max(p => env.Prompt(p, config.MaxBudget).Length);
-        var memory = MemoryEstimate.ForTraining(ModelConfig.Load(Path.Combine(init, "config.json")), Precision.Fp32,
+        if (PrecisionChoice.Explain(config.Precision, device.type) is { } chosen) stderr.WriteLine($"bard rl: {chosen}");
+        var memory = MemoryEstimate.ForTraining(ModelConfig.Load(Path.Combine(init, "config.json")), PrecisionChoice.Resolve(config.Precision, device.type),
             (long)config.PromptsPerStep * config.GroupSize, longestPrompt + config.MaxCompletionTokens, config.GradientCheckpointing,
             frozenCopies: config.Beta > 0 ? 1 : 0);
         stderr.WriteLine($"bard rl: on {deviceSpec}, estimated memory: {memory}");

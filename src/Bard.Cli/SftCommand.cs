@@ -24,7 +24,7 @@ public sealed class SftCommand : CliCommand
         new("--max-steps", "Optimizer steps (0: epochs decide).") { ValueName = "N" },
         new("--lr", "Peak learning rate.") { ValueName = "LR" },
         new("--batch-size", "Rows per micro-batch.") { ValueName = "N" },
-        new("--precision", "fp32 or bf16 (bf16 compute, fp32 master weights).") { ValueName = "P" },
+        new("--precision", "fp32, bf16 (bf16 compute, fp32 master weights) or auto (bf16 on CUDA and on CPUs with AMX or AVX512-BF16, else fp32).") { ValueName = "P" },
         new("--seed", "Seed of data order and initialisation.") { ValueName = "S" },
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
         new("--gradient-checkpointing", "Recompute each decoder layer's activations in the backward pass (less memory, ~1 more forward per step).") { IsFlag = true },
@@ -69,7 +69,8 @@ public sealed class SftCommand : CliCommand
         }
         stderr.WriteLine($"bard sft: {train.Count} training sequences ({kind}), {train.Sum(s => s.Length):N0} tokens{(val is null ? "" : $", {val.Count} validation")}");
 
-        var memory = MemoryEstimate.ForTraining(shape, config.Precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
+        if (PrecisionChoice.Explain(config.Precision, device.type) is { } chosen) stderr.WriteLine($"bard sft: {chosen}");
+        var memory = MemoryEstimate.ForTraining(shape, PrecisionChoice.Resolve(config.Precision, device.type), config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
         stderr.WriteLine($"bard sft: {shape.ParameterCount:N0} parameters on {deviceSpec}, estimated memory at batch {config.BatchSize} × {config.MaxSeqLen} tokens: {memory}");
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
         using var model = init is not null ? Checkpoint.Load(init, device: device) : FreshModel(shape, config.Seed, device);
@@ -98,7 +99,7 @@ public sealed class SftCommand : CliCommand
         if (o.Has("--seed")) c = c with { Seed = o.Long("--seed") };
         if (o.Flag("--gradient-checkpointing")) c = c with { GradientCheckpointing = true };
         if (o.String("--precision") is { } p)
-            c = c with { Precision = p switch { "fp32" => Precision.Fp32, "bf16" => Precision.Bf16, _ => throw new UsageException($"--precision must be fp32 or bf16, got '{p}'.") } };
+            c = c with { Precision = PrecisionChoice.Parse(p) ?? throw new UsageException($"--precision must be fp32, bf16 or auto, got '{p}'.") };
         c.Validate();
         return c;
     }

@@ -34,9 +34,9 @@ public sealed record DemoOptions
     /// Phase 0: plain long-CoT distillation on the teacher's traces (the agnostic model; every other model starts from it).
     /// 1,500 steps (3 epochs of 8,000 traces): 94% measured; an earlier 1,000-step run (other data and learning rate) reached 39%.
     /// </summary>
-    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 1500, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Bf16, EvalEvery = 0 };
+    public SftConfig Agnostic { get; init; } = new() { MaxSteps = 1500, LearningRate = 2e-3, WarmupSteps = 20, BatchSize = 16, MaxSeqLen = 1024, Batching = Batching.Padded, Precision = Precision.Auto, EvalEvery = 0 };
     /// <summary>Phase 1: budget SFT on the compressed samples, continuing from the agnostic model.</summary>
-    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 1400, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Bf16, EvalEvery = 0 };
+    public SftConfig BudgetSft { get; init; } = new() { MaxSteps = 1400, LearningRate = 2e-3, WarmupSteps = 30, BatchSize = 16, MaxSeqLen = 256, Batching = Batching.Packed, Precision = Precision.Auto, EvalEvery = 0 };
     /// <summary>
     /// Phase 2: RL with the BARD reward (the additive variant differs only in its reward's combination). Its budgets cover every
     /// evaluated budget; 16 prompts per step, fidelity 0 at 30% off the budget, groups without reward spread left out, bf16 updates,
@@ -47,7 +47,7 @@ public sealed record DemoOptions
     {
         GroupSize = 8, PromptsPerStep = 16, MaxSteps = 40, LearningRate = 1e-4, Temperature = 1.0,
         BudgetSampling = BudgetSampling.List, Budgets = [2, 4, 6, 8, 12, 16, 24, 32, 64, 128], MaxCompletionTokens = 200,
-        Reward = new RewardConfig { Tolerance = 0.3 }, DropZeroStdGroups = true, Precision = Precision.Bf16, EvalEvery = 0,
+        Reward = new RewardConfig { Tolerance = 0.3 }, DropZeroStdGroups = true, Precision = Precision.Auto, EvalEvery = 0,
     };
     /// <summary>CPU threads for torch (0: all cores). Default 0.</summary>
     public int Threads { get; init; }

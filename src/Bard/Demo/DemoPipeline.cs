@@ -38,6 +38,13 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         if (options.Threads > 0) set_num_threads(options.Threads);
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "demo.json"), ConfigJson.Serialize(options));
+        string machine = device.type == DeviceType.CUDA ? $"{options.Device}" : $"{CpuInfo.Current.Describe()}, {get_num_threads()} threads";
+        string precision = $"SFT {PrecisionChoice.Name(PrecisionChoice.Resolve(options.Agnostic.Precision, device.type))}, "
+            + $"budget SFT {PrecisionChoice.Name(PrecisionChoice.Resolve(options.BudgetSft.Precision, device.type))}, "
+            + $"RL updates {PrecisionChoice.Name(PrecisionChoice.Resolve(options.Rl.Precision, device.type))}";
+        log.WriteLine($"  on {machine}; {precision}"
+            + (options.Agnostic.Precision == Precision.Auto && device.type == DeviceType.CPU && !CpuInfo.Current.NativeBf16
+                ? " (auto: this CPU has no AMX or AVX512-BF16, where bf16 is emulated and far slower than fp32)" : ""));
 
         // 1. Data: problems, the teacher's traces, budgeted rewrites, the student's tokenizer.
         Stage("data");
@@ -117,6 +124,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
             timing.Append(System.FormattableString.Invariant($"| {name} | {seconds:F1} | {100 * seconds / Math.Max(total, 1e-9):F1}% |\n"));
         }
         timing.Append(System.FormattableString.Invariant($"| total | {total:F1} | 100% |\n"));
+        timing.Append($"\nOn {machine}; {precision}.\n");
         File.AppendAllText(files.Report, timing.ToString());
         foreach (var c in summary.Claims) log.WriteLine($"  claim: {c.Name}: {(c.Holds ? "holds" : "does NOT hold")} — {c.Evidence}");
         log.WriteLine($"demo finished in {clock.Elapsed.TotalMinutes:F1} min. Report: {files.Report}");

@@ -68,7 +68,8 @@ public sealed record RlConfig
     public bool GradientCheckpointing { get; init; }
     /// <summary>
     /// Precision of the update's forward and backward: <see cref="Precision.Fp32"/> (default) or <see cref="Precision.Bf16"/> (a bf16
-    /// copy of the policy computes log-probs and gradients; clipping and AdamW run on the float32 weights, which also sample the rollouts).
+    /// copy of the policy computes log-probs and gradients; clipping and AdamW run on the float32 weights, which also sample the rollouts),
+    /// or <see cref="Precision.Auto"/> (bf16 where the device computes it in hardware, <see cref="PrecisionChoice"/>).
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
@@ -125,7 +126,7 @@ public sealed record RlConfig
         Require(GradClip >= 0, nameof(GradClip), $"must be ≥ 0 (got {GradClip}); 0 turns clipping off");
         Require(MaxSteps > 0, nameof(MaxSteps), $"must be positive (got {MaxSteps})");
         Require(SaveEvery >= 0, nameof(SaveEvery), $"must be ≥ 0 (got {SaveEvery}); 0 saves only at the end");
-        Require(Enum.IsDefined(Precision), nameof(Precision), "must be Fp32 or Bf16");
+        Require(Enum.IsDefined(Precision), nameof(Precision), "must be fp32, bf16 or auto");
         Require(EvalEvery >= 0, nameof(EvalEvery), $"must be ≥ 0 (got {EvalEvery}); 0 evaluates only at the end");
     }
 }

@@ -13,7 +13,18 @@ public enum Batching
 }
 
 /// <summary>Number format of the forward and backward pass. Master weights and optimizer state are always float32.</summary>
-public enum Precision { Fp32, Bf16 }
+public enum Precision
+{
+    /// <summary>float32 throughout.</summary>
+    Fp32,
+    /// <summary>A bf16 compute copy runs forward and backward; gradients, clipping and AdamW on the float32 master.</summary>
+    Bf16,
+    /// <summary>
+    /// Bf16 where the device computes it in hardware (CUDA; a CPU with AMX or AVX512-BF16, <see cref="Model.CpuInfo.NativeBf16"/>),
+    /// else Fp32 (a CPU without them emulates bf16 at a small fraction of float32's speed); resolved by <see cref="PrecisionChoice.Resolve"/>.
+    /// </summary>
+    Auto,
+}
 
 /// <summary>
 /// Options of supervised fine-tuning (BARD's first phase). Immutable; <see cref="Validate"/> names the
@@ -83,5 +94,6 @@ public sealed record SftConfig
         Require(SaveEvery >= 0 && EvalEvery >= 0, "SaveEvery/EvalEvery", "must be ≥ 0");
         Require(KeepLast >= 1, nameof(KeepLast), "must be at least 1");
         Require(Threads >= 0, nameof(Threads), "must be ≥ 0");
+        Require(Enum.IsDefined(Precision), nameof(Precision), "must be fp32, bf16 or auto");
     }
 }

@@ -29,6 +29,27 @@ public class SftTrainerTests
         return model;
     }
 
+    [Fact]
+    public void Train_AutoPrecision_TrainsExactlyAsThePrecisionItResolvesTo()
+    {
+        // Whatever this machine's CPU (bf16 with AMX or AVX512-BF16, else fp32), auto takes the path of the precision it
+        // resolves to: its losses match that run's and differ from the other precision's (bf16 rounds the forward ~1e-3).
+        var resolved = PrecisionChoice.Resolve(Precision.Auto, DeviceType.CPU);
+        var other = resolved == Precision.Bf16 ? Precision.Fp32 : Precision.Bf16;
+        double[] Losses(Precision p)
+        {
+            using var model = Model();
+            using var tmp = new TempDir();
+            return new SftTrainer(Base with { MaxSteps = 2, Precision = p }).Train(model, Data(16, 1), null, Run(tmp)).Select(m => m.Loss).ToArray();
+        }
+        double[] auto = Losses(Precision.Auto), asked = Losses(resolved), elsewise = Losses(other);
+        for (int i = 0; i < 2; i++)
+        {
+            AssertRelativelyClose(asked[i], auto[i], 1e-6, $"step {i + 1} loss, auto vs {resolved}");
+            Assert.True(Math.Abs(elsewise[i] - asked[i]) > 1e-5 * asked[i], $"step {i + 1}: {other} ({elsewise[i]:R}) and {resolved} ({asked[i]:R}) should differ");
+        }
+    }
+
     /// <summary>
     /// The trainer's equivalences (accumulation, recomputation, resume) compare weights after AdamW steps, and AdamW's
     /// first update lr·g/(|g| + ε) amplifies a gradient difference by up to lr/ε (here 1e-2/1e-8 = 1e6) where g ≈ 0. In
