@@ -39,9 +39,8 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "demo.json"), ConfigJson.Serialize(options));
         string machine = device.type == DeviceType.CUDA ? $"{options.Device}" : $"{CpuInfo.Current.Describe()}, {get_num_threads()} threads";
-        string precision = $"SFT {PrecisionChoice.Name(PrecisionChoice.Resolve(options.Agnostic.Precision, device.type))}, "
-            + $"budget SFT {PrecisionChoice.Name(PrecisionChoice.Resolve(options.BudgetSft.Precision, device.type))}, "
-            + $"RL updates {PrecisionChoice.Name(PrecisionChoice.Resolve(options.Rl.Precision, device.type))}";
+        string Resolved(Precision p) => PrecisionChoice.Name(PrecisionChoice.Resolve(p, device.type));
+        string precision = $"SFT {Resolved(options.Agnostic.Precision)}, budget SFT {Resolved(options.BudgetSft.Precision)}, RL updates {Resolved(options.Rl.Precision)}";
         log.WriteLine($"  on {machine}; {precision}"
             + (options.Agnostic.Precision == Precision.Auto && device.type == DeviceType.CPU && !CpuInfo.Current.NativeBf16
                 ? " (auto: this CPU has no AMX or AVX512-BF16, where bf16 is emulated and far slower than fp32)" : ""));

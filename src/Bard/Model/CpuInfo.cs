@@ -50,7 +50,7 @@ public sealed record CpuInfo(string Model, IReadOnlySet<string> Flags)
         return new CpuInfo(string.IsNullOrEmpty(model) ? "unknown" : model, set);
     }
 
-    /// <summary>One line for logs and reports, e.g. "AMD EPYC 7B12 (AVX2; no AVX-512, no native bf16)".</summary>
+    /// <summary>One line for logs and reports, e.g. "AMD EPYC 7B12 (AVX2; no native bf16)".</summary>
     public string Describe()
     {
         var has = new List<string>();

@@ -81,7 +81,7 @@ public sealed class RlTrainer
         }
         if (step >= config.MaxSteps) return [];
         // bf16: log-probs and gradients in a bf16 copy; clipping, AdamW and sampling on the float32 policy.
-        using var computeCopy = new ComputeCopy(policy, named, PrecisionChoice.Resolve(config.Precision, policy.Device.type, policy.DType));
+        using var computeCopy = new ComputeCopy(policy, named, config.Precision);
         var compute = computeCopy.Model;
 
         var settings = PolicyLossSettings.From(config);

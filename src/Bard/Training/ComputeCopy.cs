@@ -19,7 +19,8 @@ internal sealed class ComputeCopy : IDisposable
     public ComputeCopy(CausalLM model, IReadOnlyList<(string, Tensor)> masterParameters, Precision precision)
     {
         master = masterParameters;
-        if (precision == Precision.Bf16)
+        // Auto becomes Fp32 or Bf16 here, for the device and dtype the model is on (the one place both trainers pass through).
+        if (PrecisionChoice.Resolve(precision, model.Device.type, model.DType) == Precision.Bf16)
         {
             owned = new CausalLM(model.Config);
             owned.to(ScalarType.BFloat16).to(model.Device); // replaces its parameter tensors: list them after

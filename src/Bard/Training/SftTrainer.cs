@@ -60,7 +60,7 @@ public sealed class SftTrainer
         if (step >= total) return [];
 
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
-        using var computeCopy = new ComputeCopy(model, master, PrecisionChoice.Resolve(config.Precision, model.Device.type, model.DType));
+        using var computeCopy = new ComputeCopy(model, master, config.Precision);
         var compute = computeCopy.Model;
         compute.train();
 

@@ -33,21 +33,20 @@ public class SftTrainerTests
     public void Train_AutoPrecision_TrainsExactlyAsThePrecisionItResolvesTo()
     {
         // Whatever this machine's CPU (bf16 with AMX or AVX512-BF16, else fp32), auto takes the path of the precision it
-        // resolves to: its losses match that run's and differ from the other precision's (bf16 rounds the forward ~1e-3).
+        // resolves to: its first loss (a forward from the same initial weights) matches that run's to float32 rounding and
+        // differs from the other precision's (bf16 rounds the weights and activations, ~1e-3). Later steps are not compared:
+        // AdamW's first update amplifies kernel rounding where g ≈ 0 (see below).
         var resolved = PrecisionChoice.Resolve(Precision.Auto, DeviceType.CPU);
         var other = resolved == Precision.Bf16 ? Precision.Fp32 : Precision.Bf16;
-        double[] Losses(Precision p)
+        double Loss(Precision p)
         {
             using var model = Model();
             using var tmp = new TempDir();
-            return new SftTrainer(Base with { MaxSteps = 2, Precision = p }).Train(model, Data(16, 1), null, Run(tmp)).Select(m => m.Loss).ToArray();
+            return new SftTrainer(Base with { MaxSteps = 1, Precision = p }).Train(model, Data(16, 1), null, Run(tmp)).Single().Loss;
         }
-        double[] auto = Losses(Precision.Auto), asked = Losses(resolved), elsewise = Losses(other);
-        for (int i = 0; i < 2; i++)
-        {
-            AssertRelativelyClose(asked[i], auto[i], 1e-6, $"step {i + 1} loss, auto vs {resolved}");
-            Assert.True(Math.Abs(elsewise[i] - asked[i]) > 1e-5 * asked[i], $"step {i + 1}: {other} ({elsewise[i]:R}) and {resolved} ({asked[i]:R}) should differ");
-        }
+        double auto = Loss(Precision.Auto), asked = Loss(resolved), elsewise = Loss(other);
+        AssertRelativelyClose(asked, auto, 1e-6, $"first loss, auto vs {resolved}");
+        Assert.True(Math.Abs(elsewise - asked) > 1e-5 * asked, $"first loss: {other} ({elsewise:R}) and {resolved} ({asked:R}) should differ");
     }
 
     /// <summary>
