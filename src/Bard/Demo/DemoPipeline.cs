@@ -25,6 +25,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
     public const string RlCurvesPlot = "rl_curves.png";
     Device device = CPU;
     readonly List<(string Stage, double Seconds)> stages = [];
+    readonly Dictionary<string, string> phases = []; // stage → where its time went, e.g. "forward 35%, backward 63%, …"
     readonly List<(string Run, IReadOnlyList<IReadOnlyDictionary<string, double>> Steps)> rlRuns = [];
     Stopwatch? stageClock;
     string? stage;
@@ -94,14 +95,16 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         Stage("evaluate");
         var evalClock = Stopwatch.StartNew();
         var results = new List<EvalSample>();
+        var evalPhases = new List<(string Method, double Seconds)>();
         var budgetsList = options.Budgets.OrderBy(b => b).ToList();
         // The agnostic model never saw a budget: it is asked once, and its one answer per problem is scored against every budget.
-        foreach (var s in Evaluate(agnostic, chat, eval, verify, new EvalRunOptions { Method = EvalMethods.Agnostic, Mode = EvalMode.None, MaxNewTokens = 1024 }, cancel))
+        foreach (var s in Evaluate(agnostic, chat, eval, verify, new EvalRunOptions { Method = EvalMethods.Agnostic, Mode = EvalMode.None, MaxNewTokens = 1024 }, cancel, evalPhases))
             results.AddRange(budgetsList.Select(b => s with { Budget = b }));
-        results.AddRange(Evaluate(agnostic, chat, eval, verify, new EvalRunOptions { Method = EvalMethods.Truncation, Mode = EvalMode.Truncate, Budgets = budgetsList }, cancel));
+        results.AddRange(Evaluate(agnostic, chat, eval, verify, new EvalRunOptions { Method = EvalMethods.Truncation, Mode = EvalMode.Truncate, Budgets = budgetsList }, cancel, evalPhases));
         foreach (var (method, dir) in new[] { (EvalMethods.BardSft, bardSft), (EvalMethods.BardRlOnly, bardRlOnly), (EvalMethods.Bard, bard), (EvalMethods.BardAdditive, bardAdditive) })
-            results.AddRange(Evaluate(dir, chat, eval, verify, new EvalRunOptions { Method = method, Mode = EvalMode.Budget, Budgets = budgetsList }, cancel));
+            results.AddRange(Evaluate(dir, chat, eval, verify, new EvalRunOptions { Method = method, Mode = EvalMode.Budget, Budgets = budgetsList }, cancel, evalPhases));
         log.WriteLine($"  evaluated {results.Count} samples in {evalClock.Elapsed.TotalSeconds:F0} s");
+        phases["evaluate"] = string.Join(", ", evalPhases.Select(e => System.FormattableString.Invariant($"{e.Method} {e.Seconds:F0} s")));
 
         Stage("report");
         var difficulty = eval.ToDictionary(p => p.Id, p => $"k={ChainProblem.TryParse(p.Question)?.Difficulty}");
@@ -115,14 +118,15 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         var files = EvalReport.Write(outDir, summary, results, extra);
         Stage(null);
         double total = stages.Sum(x => x.Seconds);
-        var timing = new System.Text.StringBuilder("\n## Time by stage\n\n| stage | seconds | share |\n|---|---:|---:|\n");
+        var timing = new System.Text.StringBuilder("\n## Time by stage\n\n| stage | seconds | share | where it went |\n|---|---:|---:|---|\n");
         log.WriteLine("time by stage:");
         foreach (var (name, seconds) in stages)
         {
-            log.WriteLine($"  {name,-24} {seconds,7:F1} s  {seconds / Math.Max(total, 1e-9),6:P1}");
-            timing.Append(System.FormattableString.Invariant($"| {name} | {seconds:F1} | {100 * seconds / Math.Max(total, 1e-9):F1}% |\n"));
+            string within = phases.GetValueOrDefault(name, "");
+            log.WriteLine($"  {name,-24} {seconds,7:F1} s  {seconds / Math.Max(total, 1e-9),6:P1}" + (within.Length > 0 ? $"  ({within})" : ""));
+            timing.Append(System.FormattableString.Invariant($"| {name} | {seconds:F1} | {100 * seconds / Math.Max(total, 1e-9):F1}% | {within} |\n"));
         }
-        timing.Append(System.FormattableString.Invariant($"| total | {total:F1} | 100% |\n"));
+        timing.Append(System.FormattableString.Invariant($"| total | {total:F1} | 100% | |\n"));
         timing.Append($"\nOn {machine}; {precision}.\n");
         File.AppendAllText(files.Report, timing.ToString());
         foreach (var c in summary.Claims) log.WriteLine($"  claim: {c.Name}: {(c.Holds ? "holds" : "does NOT hold")} — {c.Evidence}");
@@ -154,6 +158,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         }, cancel);
         if (metrics.Count > 0)
             log.WriteLine($"  loss {metrics[0].Loss:F3} → {metrics[^1].Loss:F3}, {metrics.Skip(1).DefaultIfEmpty(metrics[0]).Average(m => m.TokensPerSecond):N0} tokens/s");
+        Phases($"sft {name}", MetricsWriter.Read(runDir), ["collate", "forward", "backward", "optimizer"]);
         return final;
     }
 
@@ -175,6 +180,7 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
             Progress = new ProgressBar(log, $"  {name}", rl.MaxSteps, interactive: false),
         }, cancel);
         rlRuns.Add((name, MetricsWriter.Read(runDir))); // every step, also those of an earlier, interrupted run
+        Phases($"rl {name}", rlRuns[^1].Steps, ["rollout", "reference", "update"]);
         if (metrics.Count > 0)
         {
             int k = Math.Max(1, metrics.Count / 4);
@@ -186,13 +192,33 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         return final;
     }
 
-    List<EvalSample> Evaluate(string modelDir, StudentChat chat, IReadOnlyList<Problem> problems, Func<Problem, string, bool> verify, EvalRunOptions run, CancellationToken cancel)
+    List<EvalSample> Evaluate(string modelDir, StudentChat chat, IReadOnlyList<Problem> problems, Func<Problem, string, bool> verify, EvalRunOptions run, CancellationToken cancel,
+        List<(string Method, double Seconds)> seconds)
     {
         using var model = Checkpoint.Load(modelDir, device: device);
         var clock = Stopwatch.StartNew();
         var samples = LocalEvaluator.Run(model, chat, problems, verify, run, cancel: cancel);
         log.WriteLine($"  {run.Method,-14} {run.Mode,-8} accuracy {samples.Average(s => s.Correct ? 1.0 : 0.0):P1}, mean L {samples.Average(s => s.ThinkingTokens):F1} ({clock.Elapsed.TotalSeconds:F0} s)");
+        seconds.Add((run.Method, clock.Elapsed.TotalSeconds));
         return samples;
+    }
+
+    /// <summary>
+    /// Records where stage <paramref name="stage"/>'s training time went: the share of each phase (metrics key <c>PHASE_s</c>,
+    /// summed over the steps) in the steps' wall time (<c>step_s</c>), the rest as "other" (judging, rewards, metrics). Steps written by a
+    /// build that did not time phases are left out.
+    /// </summary>
+    void Phases(string stage, IReadOnlyList<IReadOnlyDictionary<string, double>> steps, string[] names)
+    {
+        var timed = steps.Where(m => names.All(n => m.ContainsKey(n + "_s"))).ToList();
+        if (timed.Count == 0) return;
+        var sums = names.Select(n => (Name: n, Seconds: timed.Sum(m => m[n + "_s"]))).ToList();
+        double wall = timed.All(m => m.ContainsKey("step_s")) ? timed.Sum(m => m["step_s"]) : sums.Sum(x => x.Seconds);
+        string Share(double seconds) => System.FormattableString.Invariant($"{100 * seconds / Math.Max(wall, 1e-9):F0}%");
+        var parts = sums.Select(x => $"{x.Name} {Share(x.Seconds)}").ToList();
+        double other = wall - sums.Sum(x => x.Seconds);
+        if (other > 0.005 * wall) parts.Add($"other {Share(other)}");
+        phases[stage] = string.Join(", ", parts) + System.FormattableString.Invariant($" of {wall:F0} s in steps");
     }
 
     static void WriteData(string dir, List<Problem> train, List<Problem> eval, List<TeacherTrace> traces, List<BudgetedSample> samples)

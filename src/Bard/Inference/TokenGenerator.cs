@@ -7,7 +7,10 @@ namespace Bard.Inference;
 /// <summary>
 /// Continues a batch of prompts with a <see cref="CausalLM"/>: left-pads them into one batch, fills a
 /// preallocated KV cache with the prompts (prefill), then adds one token per step to every sequence
-/// until each has stopped or reached its maximum. Token ids in, token ids out.
+/// until each has stopped or reached its maximum. Once half of the sequences still in the batch have finished they
+/// are dropped from it (cache, mask and input), so a batch of mixed lengths costs about its tokens, not its size
+/// times its longest sequence. Sampling still draws for the whole batch, so which tokens a sequence gets does not
+/// depend on when the others finish. Token ids in, token ids out.
 /// </summary>
 public sealed class TokenGenerator(CausalLM model)
 {
@@ -55,21 +58,24 @@ public sealed class TokenGenerator(CausalLM model)
             }
             for (int t = promptLen; t < promptLen + maxNew; t++) maskHost[b * (promptLen + maxNew) + t] = 1;
         }
-        using var fullMask = tensor(maskHost, [batch, promptLen + maxNew], device: device);
 
         Tensor? next = null;
+        var mask = padded ? tensor(maskHost, [batch, promptLen + maxNew], device: device) : null;
+        int[] rows = Enumerable.Range(0, batch).ToArray(); // cache row → sequence
+        Tensor? rowIndex = null;                           // the same on the device, once rows were dropped
         try
         {
             for (int step = 0; step < maxNew; step++)
             {
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var input = step == 0 ? tensor(idsHost, [batch, promptLen], device: device) : next!.view(batch, 1);
+                var input = step == 0 ? tensor(idsHost, [batch, promptLen], device: device) : next!.view(rows.Length, 1);
                 long seen = cache.Length + input.shape[1];
-                var mask = padded ? fullMask.narrow(1, 0, seen) : null;
-                var hidden = model.Hidden(input, mask, cache: cache);
-                var logits = model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)); // [B, V]
-                var chosen = sampler.Next(logits);
+                var hidden = model.Hidden(input, mask?.narrow(1, 0, seen), cache: cache);
+                var logits = model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)); // [rows, V]
+                if (rowIndex is not null)
+                    logits = zeros([batch, logits.shape[1]], logits.dtype, device).index_copy_(0, rowIndex, logits); // finished rows: ignored
+                var chosen = sampler.Next(logits); // [B]: one draw per sequence, whichever rows still run
                 // The one host-device transfer of a decode step: B int64 ids, read back for stop tokens, budget
                 // forcing and onStep. Everything else (cache, mask, rope, the next input) stays on the device;
                 // unless a token was forced, the next step's input is `chosen` itself, never re-uploaded.
@@ -94,14 +100,32 @@ public sealed class TokenGenerator(CausalLM model)
                 }
                 next?.Dispose();
                 // The next step reads the tokens actually kept (forced ones included).
-                next = (forced ? tensor(ids, [batch], device: device) : chosen).DetachFromDisposeScope();
+                var sent = forced ? tensor(ids, [batch], device: device) : chosen;
+                next = (rowIndex is null ? sent : sent.index_select(0, rowIndex)).DetachFromDisposeScope();
                 onStep?.Invoke(reported);
-                if (done.All(d => d)) break;
+                int running = rows.Count(r => !done[r]);
+                if (running == 0) break;
+                if (running <= rows.Length / 2)
+                {
+                    // Drop the finished sequences: the cache, the mask and the next input keep the running rows only.
+                    var keep = Enumerable.Range(0, rows.Length).Where(i => !done[rows[i]]).ToArray();
+                    using var keepIndex = tensor(keep.Select(i => (long)i).ToArray(), device: device);
+                    cache.KeepRows(keepIndex);
+                    if (mask is not null) { var m = mask.index_select(0, keepIndex).DetachFromDisposeScope(); mask.Dispose(); mask = m; }
+                    var n = next.index_select(0, keepIndex).DetachFromDisposeScope();
+                    next.Dispose();
+                    next = n;
+                    rows = keep.Select(i => rows[i]).ToArray();
+                    rowIndex?.Dispose();
+                    rowIndex = tensor(rows.Select(r => (long)r).ToArray(), device: device).DetachFromDisposeScope();
+                }
             }
         }
         finally
         {
             next?.Dispose();
+            mask?.Dispose();
+            rowIndex?.Dispose();
         }
         return outputs.Select((o, i) => new Completion([.. o], finish[i])).ToList();
     }

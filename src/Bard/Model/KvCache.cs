@@ -27,7 +27,7 @@ public sealed class KvCache : IDisposable
     /// <summary>Positions filled so far.</summary>
     public long Length { get; private set; }
     public long MaxLength { get; }
-    public long Batch { get; }
+    public long Batch { get; private set; }
 
     /// <summary>
     /// Writes <paramref name="k"/>, <paramref name="v"/> [B, H_kv, T, D] at positions [Length, Length+T) of
@@ -45,6 +45,23 @@ public sealed class KvCache : IDisposable
 
     /// <summary>Marks <paramref name="t"/> more positions as filled (called once per forward, after the last layer).</summary>
     public void Advance(long t) => Length += t;
+
+    /// <summary>
+    /// Keeps only the sequences at <paramref name="rows"/> (int64 indices into the current batch, in the new order):
+    /// a generator drops the sequences that have finished, so later steps compute only the ones still running.
+    /// </summary>
+    public void KeepRows(Tensor rows)
+    {
+        for (int i = 0; i < keys.Length; i++)
+        {
+            var (k, v) = (keys[i], values[i]);
+            keys[i] = k.index_select(0, rows).DetachFromDisposeScope();
+            values[i] = v.index_select(0, rows).DetachFromDisposeScope();
+            k.Dispose();
+            v.Dispose();
+        }
+        Batch = rows.shape[0];
+    }
 
     public void Dispose()
     {

@@ -215,6 +215,7 @@ public sealed class RlTrainer
                 stepMetrics["rollout_s"] = rolloutSeconds;
                 stepMetrics["reference_s"] = referenceSeconds;
                 stepMetrics["update_s"] = updateSeconds;
+                stepMetrics["step_s"] = seconds;
                 stepMetrics["lr"] = config.LearningRate;
                 results.Add(stepMetrics);
                 metrics.Write(step, stepMetrics);

@@ -89,20 +89,33 @@ public sealed class SftTrainer
                 optimizer.ZeroGrad();
                 computeCopy.ZeroGrad();
                 double loss = 0;
+                double collateSeconds = 0, forwardSeconds = 0, backwardSeconds = 0;
+                var phase = Stopwatch.StartNew();
                 foreach (var mb in batches)
                 {
                     using var scope = NewDisposeScope();
+                    phase.Restart();
                     using var batch = Collator.Collate(mb, train, maskDType, compute.Config.PadTokenId ?? 0, model.Device);
+                    collateSeconds += phase.Elapsed.TotalSeconds;
+                    phase.Restart();
                     if (config.GradientCheckpointing)
+                    {
+                        // Forward and backward interleave (each layer is recomputed in the backward pass): counted as backward.
                         loss += compute.BackwardWithRecompute(batch.Ids, logits => LossSum(logits, batch.Labels) / Math.Max(targets, 1),
                             batch.AttentionMask, batch.PositionIds, batch.AttentionBias).ToDouble();
+                        backwardSeconds += phase.Elapsed.TotalSeconds;
+                    }
                     else
                     {
                         var sum = LossSum(compute, batch);
+                        forwardSeconds += phase.Elapsed.TotalSeconds;
+                        phase.Restart();
                         (sum / Math.Max(targets, 1)).backward();
                         loss += sum.ToDouble() / Math.Max(targets, 1);
+                        backwardSeconds += phase.Elapsed.TotalSeconds;
                     }
                 }
+                phase.Restart();
                 computeCopy.PushGrads();
                 double gradNorm = ClipGradients(master.Select(p => p.Item2), config.GradClip);
                 step++;
@@ -112,9 +125,13 @@ public sealed class SftTrainer
                         + "Lower the learning rate, raise the warm-up, or train in float32.");
                 optimizer.Step(lr);
                 computeCopy.PullWeights();
+                double optimizerSeconds = phase.Elapsed.TotalSeconds;
 
                 double seconds = clock.Elapsed.TotalSeconds;
-                var m = new StepMetrics(step, loss, lr, gradNorm, tokens, tokens / Math.Max(seconds, 1e-9), epoch);
+                var m = new StepMetrics(step, loss, lr, gradNorm, tokens, tokens / Math.Max(seconds, 1e-9), epoch)
+                {
+                    Phases = new StepPhases(collateSeconds, forwardSeconds, backwardSeconds, optimizerSeconds),
+                };
                 bool evaluate = validation is { Count: > 0 } && ((config.EvalEvery > 0 && step % config.EvalEvery == 0) || step == total);
                 if (evaluate) m = m with { ValidationLoss = ValidationLoss(compute, validation!, maskDType) };
                 results.Add(m);
@@ -200,6 +217,12 @@ public sealed class SftTrainer
             ["tokens"] = m.Tokens, ["tokens_per_s"] = m.TokensPerSecond, ["epoch"] = m.Epoch,
         };
         if (m.ValidationLoss is { } v) d["val_loss"] = v;
+        if (m.Phases is { } p)
+        {
+            d["collate_s"] = p.CollateSeconds; d["forward_s"] = p.ForwardSeconds;
+            d["backward_s"] = p.BackwardSeconds; d["optimizer_s"] = p.OptimizerSeconds;
+            d["step_s"] = m.Tokens / Math.Max(m.TokensPerSecond, 1e-300);
+        }
         return d;
     }
 

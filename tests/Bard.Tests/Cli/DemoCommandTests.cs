@@ -58,6 +58,12 @@ public class DemoCommandTests
         Assert.Contains("## What reproduced", report);
         Assert.Contains("## Time by stage", report);
         Assert.Contains("rl_curves.png", report);
+        // Where each stage's time went: SFT by phase, RL by phase, evaluation by method.
+        var timeRows = report[report.IndexOf("## Time by stage", StringComparison.Ordinal)..].Split('\n');
+        string Row(string stage) => timeRows.Single(l => l.StartsWith($"| {stage} |", StringComparison.Ordinal));
+        Assert.Matches(@"forward \d+%, backward \d+%, optimizer \d+%.* of \d+ s in steps", Row("sft agnostic"));
+        Assert.Matches(@"rollout \d+%.*update \d+%.* of \d+ s in steps", Row("rl bard"));
+        Assert.Matches(@"agnostic \d+ s, truncation \d+ s, bard_sft \d+ s", Row("evaluate"));
 
         // Re-running reuses every finished stage.
         var again = new StringWriter();

@@ -58,6 +58,46 @@ public class TokenGeneratorTests
         }
     }
 
+    /// <summary>Ends sequence <c>row</c> after <c>lengths[row]</c> tokens (the generator's own ending, as budget forcing uses it).</summary>
+    sealed class EndAfter(params int[] lengths) : IGenerationControl
+    {
+        public (int Token, bool Stop) Next(int row, IReadOnlyList<int> generated, int sampled) => (sampled, generated.Count + 1 >= lengths[row]);
+    }
+
+    static readonly int[][] Six = [.. Prompts, [7, 7, 31, 2], [600, 5], [19, 250, 3, 3, 80, 41, 77]];
+
+    [Fact]
+    public void Generate_SequencesEndingAtDifferentSteps_EachEqualsItsPromptAlone()
+    {
+        // Rows that finish are dropped from the batch once half of it has finished (here after steps 5 and 12): the ones
+        // still running must go on exactly as they would alone, left padding and cache included.
+        using var model = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"));
+        var gen = new TokenGenerator(model);
+        int[] lengths = [2, 20, 5, 2, 12, 5];
+        var options = new GenerationOptions { MaxNewTokens = 20 };
+        var batch = gen.Generate(AsPrompts(Six), options, control: new EndAfter(lengths));
+        for (int i = 0; i < Six.Length; i++)
+        {
+            var alone = gen.Generate(AsPrompts(Six[i]), options, control: new EndAfter(lengths[i]))[0];
+            Assert.Equal(lengths[i], batch[i].Tokens.Length);
+            Assert.Equal(alone.Tokens, batch[i].Tokens);
+        }
+    }
+
+    [Fact]
+    public void Generate_Sampled_ASequencesTokensDoNotDependOnWhenTheOthersEnd()
+    {
+        // Sampling draws for the whole batch at every step, so dropping finished rows does not shift the random
+        // stream of the rows after them (the last row here would move to the front of a compacted batch).
+        using var model = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"));
+        var gen = new TokenGenerator(model);
+        var options = new GenerationOptions { MaxNewTokens = 16, Temperature = 1.0, Seed = 11 };
+        var early = gen.Generate(AsPrompts(Six), options, control: new EndAfter(1, 1, 2, 2, 3, 16));
+        var late = gen.Generate(AsPrompts(Six), options, control: new EndAfter(16, 16, 16, 16, 16, 16));
+        Assert.Equal(late[5].Tokens, early[5].Tokens);
+        Assert.Equal(late[2].Tokens[..2], early[2].Tokens);
+    }
+
     [Fact]
     public void Generate_Cancelled_Throws()
     {
