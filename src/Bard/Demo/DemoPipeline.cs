@@ -210,10 +210,10 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
     /// </summary>
     void Phases(string stage, IReadOnlyList<IReadOnlyDictionary<string, double>> steps, string[] names)
     {
-        var timed = steps.Where(m => names.All(n => m.ContainsKey(n + "_s"))).ToList();
+        var timed = steps.Where(m => m.ContainsKey("step_s") && names.All(n => m.ContainsKey(n + "_s"))).ToList();
         if (timed.Count == 0) return;
         var sums = names.Select(n => (Name: n, Seconds: timed.Sum(m => m[n + "_s"]))).ToList();
-        double wall = timed.All(m => m.ContainsKey("step_s")) ? timed.Sum(m => m["step_s"]) : sums.Sum(x => x.Seconds);
+        double wall = timed.Sum(m => m["step_s"]);
         string Share(double seconds) => System.FormattableString.Invariant($"{100 * seconds / Math.Max(wall, 1e-9):F0}%");
         var parts = sums.Select(x => $"{x.Name} {Share(x.Seconds)}").ToList();
         double other = wall - sums.Sum(x => x.Seconds);

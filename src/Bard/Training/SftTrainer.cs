@@ -130,7 +130,7 @@ public sealed class SftTrainer
                 double seconds = clock.Elapsed.TotalSeconds;
                 var m = new StepMetrics(step, loss, lr, gradNorm, tokens, tokens / Math.Max(seconds, 1e-9), epoch)
                 {
-                    Phases = new StepPhases(collateSeconds, forwardSeconds, backwardSeconds, optimizerSeconds),
+                    Phases = new StepPhases(collateSeconds, forwardSeconds, backwardSeconds, optimizerSeconds, seconds),
                 };
                 bool evaluate = validation is { Count: > 0 } && ((config.EvalEvery > 0 && step % config.EvalEvery == 0) || step == total);
                 if (evaluate) m = m with { ValidationLoss = ValidationLoss(compute, validation!, maskDType) };
@@ -221,7 +221,7 @@ public sealed class SftTrainer
         {
             d["collate_s"] = p.CollateSeconds; d["forward_s"] = p.ForwardSeconds;
             d["backward_s"] = p.BackwardSeconds; d["optimizer_s"] = p.OptimizerSeconds;
-            d["step_s"] = m.Tokens / Math.Max(m.TokensPerSecond, 1e-300);
+            d["step_s"] = p.StepSeconds;
         }
         return d;
     }

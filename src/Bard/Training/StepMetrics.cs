@@ -11,7 +11,8 @@ public sealed record StepMetrics(int Step, double Loss, double LearningRate, dou
 
 /// <summary>
 /// The phases of one SFT step, in seconds of wall time: building the batches, the forward pass with the loss, the backward
-/// pass, and the optimizer (gradient hand-over from a bf16 copy, clipping, AdamW, weight refresh). On the CPU each phase ends
-/// when its work ends; on CUDA kernels run asynchronously, so a phase's time may show up in a later one (the sum is exact).
+/// pass, and the optimizer (gradient hand-over from a bf16 copy, clipping, AdamW, weight refresh); <c>StepSeconds</c> is the whole
+/// step. On the CPU each phase ends when its work ends; on CUDA kernels run asynchronously, so a phase's time may show up in a
+/// later one (the whole step is exact).
 /// </summary>
-public sealed record StepPhases(double CollateSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds);
+public sealed record StepPhases(double CollateSeconds, double ForwardSeconds, double BackwardSeconds, double OptimizerSeconds, double StepSeconds);
