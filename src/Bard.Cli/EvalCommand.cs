@@ -15,6 +15,7 @@ public sealed class EvalCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("--model", "Checkpoint folder with its tokenizer; with --endpoint, the served model's name.") { Required = true, ValueName = "DIR|NAME" },
+        ModelOptions.Adapter,
         new("--endpoint", "Evaluate a served model instead: OpenAI-compatible base URL (e.g. http://127.0.0.1:8000/v1). Mode budget writes the budget line into the prompt; truncate asks the server to force it (bard serve's budget_enforcement).") { ValueName = "URL" },
         new("--tokenizer", "With --endpoint: the student's tokenizer folder, to count thinking tokens (default: the server's reasoning_tokens).") { ValueName = "DIR" },
         new("--api-key-env", "With --endpoint: environment variable holding the API key.") { Default = "OPENAI_API_KEY", ValueName = "VAR" },
@@ -60,11 +61,13 @@ public sealed class EvalCommand : CliCommand
         var device = ModelOptions.ResolveDevice(options);
         var (task, problems, kind, difficulty) = LoadProblems(options);
         var verifier = AnswerVerifiers.For(kind);
+        if (options.Has("--endpoint") && options.Has("--adapter"))
+            throw new UsageException("bard eval: --adapter applies to a local --model; a served model brings its adapters itself (bard serve --adapter).");
         if (options.Has("--endpoint"))
             return RunEndpoint(options, task, problems, kind, difficulty, mode, method, budgets, stdout, stderr, cancel);
         string modelDir = options.RequiredString("--model");
         var chat = StudentChat.Load(modelDir);
-        using var model = Checkpoint.Load(modelDir, device: device);
+        using var model = ModelOptions.WithAdapter(options, Checkpoint.Load(modelDir, device: device));
         var run = new EvalRunOptions
         {
             Method = method, Mode = mode, Budgets = budgets,

@@ -11,6 +11,7 @@ public sealed class GenerateCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         ModelOptions.Model,
+        ModelOptions.Adapter,
         new("--ids", "Comma-separated prompt token ids.") { Required = true, ValueName = "IDS" },
         new("--max-new-tokens", "Maximum number of new tokens.") { Default = "256", ValueName = "N" },
         new("--temperature", "Sampling temperature; 0 is greedy.") { Default = "0", ValueName = "T" },

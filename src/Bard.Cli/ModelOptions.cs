@@ -1,3 +1,4 @@
+using Bard.Lora;
 using Bard.Model;
 using TorchSharp;
 
@@ -19,6 +20,54 @@ public static class ModelOptions
     /// <summary>Parses and checks <c>--device</c>: for CUDA, initialises it or fails with what was searched and the fix.</summary>
     public static torch.Device ResolveDevice(ParsedOptions o) => DeviceOf(o).Resolve();
 
+    /// <summary><c>--adapter</c>: LoRA adapters (a PEFT adapter folder) on top of <c>--model</c>.</summary>
+    public static OptionSpec Adapter { get; } = new("--adapter", "LoRA adapters to apply on top of the model: a PEFT adapter folder (adapter_config.json + adapter_model.safetensors), e.g. a LoRA run's final/.") { ValueName = "DIR" };
+
+    /// <summary>The LoRA options of <c>bard sft</c> and <c>bard rl</c>; any of them turns LoRA on (the config file's <c>lora</c> section does too).</summary>
+    public static IReadOnlyList<OptionSpec> LoraOptions { get; } =
+    [
+        new("--lora-r", "Train LoRA adapters of rank R on the frozen model instead of the whole model (see docs/training.md#lora).") { ValueName = "R" },
+        new("--lora-alpha", "LoRA alpha; the adapters' output is scaled by alpha / r (default 2 × r).") { ValueName = "A" },
+        new("--lora-dropout", "Dropout on the adapters' input while training (default 0).") { ValueName = "P" },
+        new("--lora-targets", "Linear layers that get adapters: all-linear, or a comma list of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj (default all-linear).") { ValueName = "LIST" },
+        new("--lora-rslora", "rsLoRA: scale by alpha / sqrt(r) instead of alpha / r.") { IsFlag = true },
+    ];
+
+    /// <summary>The LoRA config: <paramref name="fromFile"/> (the config file's section) with the --lora-* flags applied; null when neither turns LoRA on.</summary>
+    public static LoraConfig? ResolveLora(ParsedOptions o, LoraConfig? fromFile)
+    {
+        bool any = LoraOptions.Any(spec => o.Has(spec.Name) && (!spec.IsFlag || o.Flag(spec.Name)));
+        if (!any) return fromFile;
+        var c = fromFile ?? new LoraConfig();
+        if (o.Has("--lora-r")) c = c with { R = o.Int("--lora-r") };
+        if (o.Has("--lora-alpha")) c = c with { Alpha = o.Double("--lora-alpha") };
+        if (o.Has("--lora-dropout")) c = c with { Dropout = o.Double("--lora-dropout") };
+        if (o.String("--lora-targets") is { } t) c = c with { Targets = t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), TargetPattern = null };
+        if (o.Flag("--lora-rslora")) c = c with { UseRslora = true };
+        return c.Validate();
+    }
+
+    /// <summary>Attaches <c>--adapter DIR</c>, when given, to <paramref name="model"/> (unmerged: outputs are PEFT's, W x + s · B A x).</summary>
+    public static CausalLM WithAdapter(ParsedOptions o, CausalLM model)
+    {
+        if (o.String("--adapter") is not { } dir) return model;
+        try { LoraAdapters.Load(model, dir); }
+        catch { model.Dispose(); throw; }
+        return model;
+    }
+
+    /// <summary>
+    /// Training from <c>--init</c> with <c>--adapter</c>: merges the adapters into the loaded weights (W + s · B A), so
+    /// that training continues from the adapted model (and RL's KL reference is that model, not the base).
+    /// </summary>
+    public static void MergeAdapter(ParsedOptions o, CausalLM model, TextWriter stderr, string command)
+    {
+        if (o.String("--adapter") is not { } dir) return;
+        var adapters = LoraAdapters.Load(model, dir);
+        stderr.WriteLine($"bard {command}: merged the LoRA adapters of {dir} (r {adapters.Config.R}, {adapters.All.Count} layers) into the model's weights");
+        adapters.MergeAndDetach();
+    }
+
     public static CausalLM Load(ParsedOptions o)
     {
         var dtype = o.RequiredString("--dtype") switch
@@ -29,7 +78,7 @@ public static class ModelOptions
             var s => throw new UsageException($"--dtype must be float32, bfloat16 or float16, got '{s}'."),
         };
         var device = ResolveDevice(o); // before the (slow) load
-        return Checkpoint.Load(o.RequiredString("--model"), dtype, device);
+        return WithAdapter(o, Checkpoint.Load(o.RequiredString("--model"), dtype, device));
     }
 
     /// <summary>Checks parsed --ids against the model's vocabulary.</summary>

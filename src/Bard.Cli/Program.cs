@@ -27,6 +27,7 @@ public static class Program
         new TokenizeCommand(),
         new CheckAnswerCommand(),
         new ServeCommand(),
+        new LoraMergeCommand(),
         new RewardServeCommand(),
     ];
 

@@ -24,6 +24,8 @@ public sealed class RlCommand : CliCommand
         new("--answer-kind", "How answers are checked: math, choice or task (default: task for embedded problems, math otherwise).") { ValueName = "KIND" },
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
         new("--skip-bad", "Skip and count bad lines of the prompts file.") { IsFlag = true },
+        new("--adapter", "LoRA adapters of the SFT student (a PEFT adapter folder, e.g. a LoRA SFT run's final/) to merge into --init before RL; with --lora-r the RL adapters are new ones on that merged model, which is also the KL reference.") { ValueName = "DIR" },
+        .. ModelOptions.LoraOptions,
         ModelOptions.Device,
     ];
 
@@ -33,6 +35,7 @@ public sealed class RlCommand : CliCommand
         if (options.Has("--max-steps")) config = config with { MaxSteps = options.Int("--max-steps") };
         if (options.Has("--lr")) config = config with { LearningRate = options.Double("--lr") };
         if (options.Has("--seed")) config = config with { Seed = options.Long("--seed") };
+        config = config with { Lora = ModelOptions.ResolveLora(options, config.Lora) };
         config.Validate();
         var deviceSpec = ModelOptions.DeviceOf(options);
         var device = deviceSpec.Resolve();
@@ -46,12 +49,18 @@ public sealed class RlCommand : CliCommand
         // The update scores prompts × group rows of prompt + completion tokens, with a reference copy when β > 0.
         int longestPrompt = problems.Max(p => env.Prompt(p, config.MaxBudget).Length);
         if (PrecisionChoice.Explain(config.Precision, device.type) is { } chosen) stderr.WriteLine($"bard rl: {chosen}");
-        var memory = MemoryEstimate.ForTraining(ModelConfig.Load(Path.Combine(init, "config.json")), PrecisionChoice.Resolve(config.Precision, device.type),
-            (long)config.PromptsPerStep * config.GroupSize, longestPrompt + config.MaxCompletionTokens, config.GradientCheckpointing,
-            frozenCopies: config.Beta > 0 ? 1 : 0);
+        var shape = ModelConfig.Load(Path.Combine(init, "config.json"));
+        var precision = PrecisionChoice.Resolve(config.Precision, device.type);
+        long rows = (long)config.PromptsPerStep * config.GroupSize, length = longestPrompt + config.MaxCompletionTokens;
+        var memory = config.Lora is { } lora
+            ? MemoryEstimate.ForLora(shape, lora, precision, rows, length, config.GradientCheckpointing) // the reference is the base: no copy
+            : MemoryEstimate.ForTraining(shape, precision, rows, length, config.GradientCheckpointing, frozenCopies: config.Beta > 0 ? 1 : 0);
         stderr.WriteLine($"bard rl: on {deviceSpec}, estimated memory: {memory}");
+        if (config.Lora is { } l) stderr.WriteLine($"bard rl: {SftCommand.LoraSummary(l, shape)}" + (config.Beta > 0 ? "; the KL reference is the model with the adapters off" : ""));
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
-        using var policy = Checkpoint.Load(init, device: device);
+        var loadAs = config.Lora is not null && precision == Precision.Bf16 && options.String("--adapter") is null ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32;
+        using var policy = Checkpoint.Load(init, loadAs, device);
+        ModelOptions.MergeAdapter(options, policy, stderr, "rl");
         string outDir = options.RequiredString("--out");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson());
@@ -60,6 +69,7 @@ public sealed class RlCommand : CliCommand
             OutDir = outDir,
             Resume = options.Flag("--resume"),
             TokenizerDir = init,
+            BaseModel = Path.GetFullPath(init),
             Progress = ProgressBar.ForStderr("rl", config.MaxSteps),
         }, cancel);
         if (metrics.Count > 0)

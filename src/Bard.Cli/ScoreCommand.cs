@@ -11,6 +11,7 @@ public sealed class ScoreCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         ModelOptions.Model,
+        ModelOptions.Adapter,
         new("--ids", "Comma-separated token ids, at least two.") { Required = true, ValueName = "IDS" },
         ModelOptions.DType,
         ModelOptions.Device,

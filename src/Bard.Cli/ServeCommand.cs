@@ -11,6 +11,7 @@ public sealed class ServeCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         ModelOptions.Model,
+        ModelOptions.Adapter,
         ModelOptions.DType,
         ModelOptions.Device,
         new("--host", "Address to bind (loopback by default).") { Default = "127.0.0.1", ValueName = "ADDR" },

@@ -1,4 +1,5 @@
 using Bard.Data;
+using Bard.Lora;
 using Bard.Model;
 using Bard.Text;
 using Bard.Training;
@@ -29,6 +30,8 @@ public sealed class SftCommand : CliCommand
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
         new("--gradient-checkpointing", "Recompute each decoder layer's activations in the backward pass (less memory, ~1 more forward per step).") { IsFlag = true },
         new("--skip-bad", "Skip and count bad data lines instead of stopping at the first.") { IsFlag = true },
+        new("--adapter", "LoRA adapters (a PEFT adapter folder) to merge into --init before training.") { ValueName = "DIR" },
+        .. ModelOptions.LoraOptions,
         ModelOptions.Device,
     ];
 
@@ -69,11 +72,19 @@ public sealed class SftCommand : CliCommand
         }
         stderr.WriteLine($"bard sft: {train.Count} training sequences ({kind}), {train.Sum(s => s.Length):N0} tokens{(val is null ? "" : $", {val.Count} validation")}");
 
+        if (options.Has("--adapter") && init is null) throw new UsageException("bard sft: --adapter needs --init (the base model the adapters belong to).");
         if (PrecisionChoice.Explain(config.Precision, device.type) is { } chosen) stderr.WriteLine($"bard sft: {chosen}");
-        var memory = MemoryEstimate.ForTraining(shape, PrecisionChoice.Resolve(config.Precision, device.type), config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
+        var precision = PrecisionChoice.Resolve(config.Precision, device.type);
+        var memory = config.Lora is { } lora
+            ? MemoryEstimate.ForLora(shape, lora, precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing)
+            : MemoryEstimate.ForTraining(shape, precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
         stderr.WriteLine($"bard sft: {shape.ParameterCount:N0} parameters on {deviceSpec}, estimated memory at batch {config.BatchSize} × {config.MaxSeqLen} tokens: {memory}");
+        if (config.Lora is { } l) stderr.WriteLine($"bard sft: {LoraSummary(l, shape)}");
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
-        using var model = init is not null ? Checkpoint.Load(init, device: device) : FreshModel(shape, config.Seed, device);
+        // LoRA keeps the frozen base in the compute dtype: loaded so, it never exists in float32 (an 8B base is 16 GB in bf16).
+        var loadAs = config.Lora is not null && precision == Precision.Bf16 && options.String("--adapter") is null ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+        using var model = init is not null ? Checkpoint.Load(init, loadAs, device) : FreshModel(shape, config.Seed, device);
+        ModelOptions.MergeAdapter(options, model, stderr, "sft");
         Directory.CreateDirectory(outDir);
         ConfigJson.Save(config, Path.Combine(outDir, "config.json"));
         var trainer = new SftTrainer(config);
@@ -82,6 +93,7 @@ public sealed class SftCommand : CliCommand
             OutDir = outDir,
             Resume = options.Flag("--resume"),
             TokenizerDir = tokenizerDir,
+            BaseModel = init is null ? null : Path.GetFullPath(init),
             Progress = ProgressBar.ForStderr("sft", trainer.TotalSteps(train)),
         }, cancel);
         if (metrics.Count > 0)
@@ -98,10 +110,20 @@ public sealed class SftCommand : CliCommand
         if (o.Has("--batch-size")) c = c with { BatchSize = o.Int("--batch-size") };
         if (o.Has("--seed")) c = c with { Seed = o.Long("--seed") };
         if (o.Flag("--gradient-checkpointing")) c = c with { GradientCheckpointing = true };
+        c = c with { Lora = ModelOptions.ResolveLora(o, c.Lora) };
         if (o.String("--precision") is { } p)
             c = c with { Precision = PrecisionChoice.Parse(p) ?? throw new UsageException($"--precision must be fp32, bf16 or auto, got '{p}'.") };
         c.Validate();
         return c;
+    }
+
+    /// <summary>"LoRA r 16 (alpha 32) on q_proj, …: N trainable parameters (x% of the model's M)".</summary>
+    public static string LoraSummary(LoraConfig lora, ModelConfig shape)
+    {
+        long trainable = lora.ParameterCount(shape);
+        string targets = lora.TargetPattern ?? string.Join(", ", lora.Targets);
+        return $"LoRA r {lora.R} (alpha {lora.EffectiveAlpha:G}{(lora.UseRslora ? ", rsLoRA" : "")}) on {targets}: {trainable:N0} trainable parameters "
+            + $"({100.0 * trainable / Math.Max(shape.ParameterCount, 1):F2}% of the model's {shape.ParameterCount:N0}); the base stays frozen";
     }
 
     static ModelConfig FreshConfig(string modelConfig, StudentChat chat)

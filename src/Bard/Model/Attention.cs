@@ -1,3 +1,4 @@
+using Bard.Lora;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed class Attention : nn.Module
     [ComponentName(Name = "o_proj")] readonly Linear oProj;
     [ComponentName(Name = "q_norm")] readonly RmsNorm? qNorm;
     [ComponentName(Name = "k_norm")] readonly RmsNorm? kNorm;
+    readonly LoraSlot qLora = new(), kLora = new(), vLora = new(), oLora = new();
 
     public Attention(ModelConfig config) : base(nameof(Attention))
     {
@@ -45,9 +47,9 @@ public sealed class Attention : nn.Module
         long b = x.shape[0], t = x.shape[1];
         int h = config.NumHeads, hkv = config.NumKvHeads, d = config.HeadDim;
 
-        var q = qProj.forward(x).view(b, t, h, d);   // [B, T, H, D]
-        var k = kProj.forward(x).view(b, t, hkv, d);
-        var v = vProj.forward(x).view(b, t, hkv, d).transpose(1, 2); // [B, Hkv, T, D]
+        var q = qLora.Forward(qProj, x, training).view(b, t, h, d);   // [B, T, H, D]
+        var k = kLora.Forward(kProj, x, training).view(b, t, hkv, d);
+        var v = vLora.Forward(vProj, x, training).view(b, t, hkv, d).transpose(1, 2); // [B, Hkv, T, D]
         if (qNorm is not null) { q = qNorm.forward(q); k = kNorm!.forward(k); }
         q = RotaryEmbedding.Apply(q.transpose(1, 2), cos, sin); // [B, H, T, D]
         k = RotaryEmbedding.Apply(k.transpose(1, 2), cos, sin); // [B, Hkv, T, D]
@@ -67,8 +69,12 @@ public sealed class Attention : nn.Module
             ? MatmulAttention(q, k, v, mask, causal)
             : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal); // [B, H, T, D]
         var merged = attn.transpose(1, 2).reshape(b, t, h * d);
-        return oProj.forward(merged).MoveToOuterDisposeScope();
+        return oLora.Forward(oProj, merged, training).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The q, k, v and o projections by name, with the slots their LoRA adapters go in.</summary>
+    internal IEnumerable<(string Name, Linear Linear, LoraSlot Slot)> Projections() =>
+        [("q_proj", qProj, qLora), ("k_proj", kProj, kLora), ("v_proj", vProj, vLora), ("o_proj", oProj, oLora)];
 
     /// <summary>
     /// Training in bf16 on the CPU: libtorch's fused CPU attention (forward + backward) was measured 1.4× slower than

@@ -1,3 +1,4 @@
+using Bard.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -28,6 +29,16 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     }
 
     public ModelConfig Config { get; }
+
+    /// <summary>
+    /// Every linear layer of the decoder (q/k/v/o and gate/up/down of each layer, in order; not <c>lm_head</c>), with its
+    /// module path as Hugging Face names it (<c>model.layers.0.self_attn.q_proj</c>) and the slot a LoRA adapter goes in.
+    /// </summary>
+    public IReadOnlyList<DecoderLinear> DecoderLinears() =>
+        Body.Layers.SelectMany((layer, i) => layer.Projections().Select(p => new DecoderLinear($"model.layers.{i}.{p.Name}", i, p.Linear, p.Slot))).ToList();
+
+    /// <summary>The LoRA adapters attached to this model (<see cref="LoraAdapters.Attach"/>, <see cref="LoraAdapters.Load"/>), or null.</summary>
+    public LoraAdapters? Adapters { get; internal set; }
     public DecoderStack Body => body;
 
     /// <summary>The dtype of the weights (the compute dtype).</summary>
@@ -171,3 +182,6 @@ public sealed class CausalLM : nn.Module<Tensor, Tensor>
     public KvCache CreateCache(long batch, long maxLength) =>
         new(Config.NumLayers, batch, Config.NumKvHeads, maxLength, Config.HeadDim, DType, Device);
 }
+
+/// <summary>One linear layer of the decoder: its module path, decoder layer index, the layer and its LoRA slot.</summary>
+public sealed record DecoderLinear(string Path, int Layer, Linear Linear, LoraSlot Slot);

@@ -106,11 +106,17 @@ public static class Checkpoint
         }
         var json = model.Config.ToJson(storeAs);
         File.WriteAllText(Path.Combine(dir, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        if (tokenizerDir is not null && Path.GetFullPath(tokenizerDir) != Path.GetFullPath(dir))
-            foreach (var name in CompanionFiles)
-            {
-                var src = Path.Combine(tokenizerDir, name);
-                if (File.Exists(src)) File.Copy(src, Path.Combine(dir, name), overwrite: true);
-            }
+        if (tokenizerDir is not null) CopyCompanionFiles(tokenizerDir, dir);
+    }
+
+    /// <summary>Copies the <see cref="CompanionFiles"/> found in <paramref name="tokenizerDir"/> into <paramref name="dir"/>.</summary>
+    public static void CopyCompanionFiles(string tokenizerDir, string dir)
+    {
+        if (Path.GetFullPath(tokenizerDir) == Path.GetFullPath(dir)) return;
+        foreach (var name in CompanionFiles)
+        {
+            var src = Path.Combine(tokenizerDir, name);
+            if (File.Exists(src)) File.Copy(src, Path.Combine(dir, name), overwrite: true);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Bard.Lora;
+using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
@@ -21,6 +23,11 @@ public sealed class DecoderLayer : nn.Module
         mlp = new SwiGluMlp(config);
         RegisterComponents();
     }
+
+    /// <summary>This layer's linear layers by path below it (<c>self_attn.q_proj</c>, …, <c>mlp.down_proj</c>), with their LoRA slots.</summary>
+    internal IEnumerable<(string Name, Linear Linear, LoraSlot Slot)> Projections() =>
+        attention.Projections().Select(p => ("self_attn." + p.Name, p.Linear, p.Slot))
+            .Concat(mlp.Projections().Select(p => ("mlp." + p.Name, p.Linear, p.Slot)));
 
     /// <summary>x [B, T, d] → [B, T, d].</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)

@@ -96,8 +96,10 @@ public sealed class DecoderStack : nn.Module
             grad = below;
             inputs[i + 1].Dispose(); // no longer needed: free it now, not at the end of the step
         }
+        // A frozen embedding (LoRA trains the linear layers only) takes no gradient: nothing below the first layer to do.
         using (var embedScope = NewDisposeScope())
-            Embeddings.forward(ids).backward([grad]);
+        using (var weight = Embeddings.weight!)
+            if (weight.requires_grad) Embeddings.forward(ids).backward([grad]);
         grad.Dispose();
         return loss.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Bard.Lora;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -10,6 +11,7 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "gate_proj")] readonly Linear gateProj;
     [ComponentName(Name = "up_proj")] readonly Linear upProj;
     [ComponentName(Name = "down_proj")] readonly Linear downProj;
+    readonly LoraSlot gateLora = new(), upLora = new(), downLora = new();
 
     public SwiGluMlp(ModelConfig config) : base(nameof(SwiGluMlp))
     {
@@ -22,7 +24,11 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.silu(gateProj.forward(x)) * upProj.forward(x);
-        return downProj.forward(h).MoveToOuterDisposeScope();
+        var h = nn.functional.silu(gateLora.Forward(gateProj, x, training)) * upLora.Forward(upProj, x, training);
+        return downLora.Forward(downProj, h, training).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The gate, up and down projections by name, with the slots their LoRA adapters go in.</summary>
+    internal IEnumerable<(string Name, Linear Linear, LoraSlot Slot)> Projections() =>
+        [("gate_proj", gateProj, gateLora), ("up_proj", upProj, upLora), ("down_proj", downProj, downLora)];
 }

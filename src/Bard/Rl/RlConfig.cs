@@ -72,6 +72,12 @@ public sealed record RlConfig
     /// or <see cref="Precision.Auto"/> (bf16 where the device computes it in hardware, <see cref="PrecisionChoice"/>).
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>
+    /// Train LoRA adapters on the frozen policy instead of the whole model (<see cref="Lora.LoraConfig"/>; the base in the compute
+    /// dtype, the adapters float32). The KL reference is then the base with the adapters switched off: no second copy of the weights.
+    /// Null: full fine-tuning. Default null.
+    /// </summary>
+    public Lora.LoraConfig? Lora { get; init; }
 
     /// <summary>Reads a config from JSON text (snake_case names, string enums), then validates it. <paramref name="source"/> names the text in errors.</summary>
     public static RlConfig FromJson(string json, string source = "RL config")
@@ -127,6 +133,7 @@ public sealed record RlConfig
         Require(MaxSteps > 0, nameof(MaxSteps), $"must be positive (got {MaxSteps})");
         Require(SaveEvery >= 0, nameof(SaveEvery), $"must be ≥ 0 (got {SaveEvery}); 0 saves only at the end");
         Require(Enum.IsDefined(Precision), nameof(Precision), "must be fp32, bf16 or auto");
+        Lora?.Validate();
         Require(EvalEvery >= 0, nameof(EvalEvery), $"must be ≥ 0 (got {EvalEvery}); 0 evaluates only at the end");
     }
 }

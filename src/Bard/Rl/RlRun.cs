@@ -11,6 +11,8 @@ public sealed record RlRun
     public bool Resume { get; init; }
     /// <summary>Tokenizer files copied into every checkpoint.</summary>
     public string? TokenizerDir { get; init; }
+    /// <summary>With LoRA: the base model's path or hub name, written as base_model_name_or_path into each adapter_config.json.</summary>
+    public string? BaseModel { get; init; }
     public ProgressBar? Progress { get; init; }
     /// <summary>Called after every step with the values written to metrics.jsonl.</summary>
     public Action<int, IReadOnlyDictionary<string, double>>? OnStep { get; init; }

@@ -59,29 +59,28 @@ public sealed class RlTrainer
         IRlEnvironment env, RlRun run, CancellationToken cancel = default)
     {
         if (problems.Count == 0) throw new BardException("RL needs at least one problem.");
-        if (!Precisions.IsMasterDType(policy.DType)) throw new BardException($"RL keeps float32 weights; the policy is {policy.DType}. Load it in float32.");
-        if (policy.DType == ScalarType.Float64 && config.Precision == Precision.Bf16)
-            throw new BardException("RL in bf16 keeps float32 master weights; the policy is Float64. Load it in float32.");
         Directory.CreateDirectory(run.OutDir);
-        var named = policy.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
-        using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);
-        int step = 0;
         // The KL reference: the policy as given, which is the starting model also when the run resumes (the checkpoint's
         // weights are loaded into the policy below, after the copy), so a resumed run regularises toward the same model.
-        using var reference = config.Beta > 0 ? CopyOf(policy) : null;
+        // With LoRA it costs nothing: the policy with its adapters switched off is that model.
+        using var reference = config.Beta > 0 && config.Lora is null ? CopyOf(policy) : null;
+        var weights = TrainedWeights.For(policy, config.Lora, config.Precision, config.Seed, "RL");
+        var named = weights.Parameters;
+        using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);
+        int step = 0;
         if (run.Resume && RunFolder.Checkpoints(run.OutDir) is { Count: > 0 } saved)
         {
             var (_, dir) = saved[^1];
             var state = TrainerState.Load(dir);
             if (state.Seed != config.Seed || state.TotalSteps != config.MaxSteps)
                 throw new BardException($"{dir}: written by a run with seed {state.Seed} and {state.TotalSteps} steps; this run has seed {config.Seed} and {config.MaxSteps}. Resume with the same config, or use a new output folder.");
-            using (var tensors = CheckpointTensors.Open(dir)) StrictLoader.Load(policy.state_dict(), tensors);
+            weights.Load(dir);
             optimizer.Load(Path.Combine(dir, "optimizer.safetensors"));
             step = state.Step;
         }
         if (step >= config.MaxSteps) return [];
         // bf16: log-probs and gradients in a bf16 copy; clipping, AdamW and sampling on the float32 policy.
-        using var computeCopy = new ComputeCopy(policy, named, config.Precision);
+        using var computeCopy = new ComputeCopy(policy, named, weights.ComputePrecision(config.Precision));
         var compute = computeCopy.Model;
 
         var settings = PolicyLossSettings.From(config);
@@ -160,6 +159,11 @@ public sealed class RlTrainer
                             (oldLogp, _) = CompletionLogProbs.Compute(compute, rowPrompts, rowIds, config.Temperature);
                         }
                         if (reference is not null) refLogp = CompletionLogProbs.Compute(reference, rowPrompts, rowIds, config.Temperature).LogProbs;
+                        else if (config.Beta > 0 && weights.Adapters is { } adapters)
+                        {
+                            compute.eval();
+                            using (adapters.Disabled()) refLogp = CompletionLogProbs.Compute(compute, rowPrompts, rowIds, config.Temperature).LogProbs;
+                        }
                     }
                     referenceSeconds = refClock.Elapsed.TotalSeconds;
                     var updateClock = Stopwatch.StartNew();
@@ -170,6 +174,8 @@ public sealed class RlTrainer
                     for (int inner = 0; inner < config.InnerSteps; inner++)
                     {
                         using var innerScope = NewDisposeScope();
+                        // LoRA dropout draws from torch's global generator: seeded per update, so a resumed run draws the same masks.
+                        if (weights.Adapters is { Config.Dropout: > 0 }) manual_seed(config.Seed * 1_000_003 + step * 64L + inner);
                         optimizer.ZeroGrad();
                         computeCopy.ZeroGrad();
                         // Empty completions (stop at once) were given a pad token to score: mask it out.
@@ -224,31 +230,31 @@ public sealed class RlTrainer
 
                 if (config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < config.MaxSteps)
                 {
-                    Save(policy, optimizer, run, step);
+                    Save(weights, optimizer, run, step);
                     lastSaved = step;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            if (step > lastSaved) Save(policy, optimizer, run, step);
+            if (step > lastSaved) Save(weights, optimizer, run, step);
             throw;
         }
-        Save(policy, optimizer, run, step);
+        Save(weights, optimizer, run, step);
         RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
         {
-            Checkpoint.Save(policy, dir, tokenizerDir: run.TokenizerDir);
+            weights.Save(dir, run.TokenizerDir, run.BaseModel);
             new TrainerState { Step = step, TotalSteps = config.MaxSteps, Epoch = 0, MicroBatch = 0, Seed = config.Seed }.Save(dir);
         });
         policy.eval();
         return results;
     }
 
-    void Save(CausalLM policy, AdamW optimizer, RlRun run, int step)
+    void Save(TrainedWeights weights, AdamW optimizer, RlRun run, int step)
     {
         RunFolder.WriteAtomically(RunFolder.CheckpointDir(run.OutDir, step), dir =>
         {
-            Checkpoint.Save(policy, dir, tokenizerDir: run.TokenizerDir);
+            weights.Save(dir, run.TokenizerDir, run.BaseModel);
             optimizer.Save(Path.Combine(dir, "optimizer.safetensors"));
             new TrainerState { Step = step, TotalSteps = config.MaxSteps, Epoch = 0, MicroBatch = 0, Seed = config.Seed }.Save(dir);
         });

@@ -46,6 +46,28 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
     }
 
     /// <summary>
+    /// The estimate for training LoRA adapters (<paramref name="lora"/>) on a frozen base: the base once, in the compute dtype
+    /// (e = 2 bytes in bf16, 4 in float32), without gradients or optimizer state; the a adapter values in float32 with their
+    /// gradients (4a) and AdamW moments (8a). Activations: the base's, as in <see cref="ForTraining"/> (the backward pass
+    /// still runs through every layer above the lowest adapter), plus per adapted layer and token the r-wide output of A
+    /// (4 bytes each) and, when the base is bf16 or dropout is on, the float32 input A reads (in × 4).
+    /// </summary>
+    public static MemoryEstimate ForLora(ModelConfig config, Lora.LoraConfig lora, Precision precision, long batch, long length, bool gradientCheckpointing)
+    {
+        bool bf16 = precision == Precision.Bf16;
+        long e = bf16 ? 2 : 4;
+        var adapted = lora.AdaptedLayers(config);
+        long a = adapted.Sum(l => lora.R * (l.In + l.Out));
+        long weights = e * config.ParameterCount + 4 * a;
+        bool copiesInput = bf16 || lora.Dropout > 0;
+        // Per token, summed over the adapted layers; with checkpointing only one layer's share is held at a time.
+        long extraAll = adapted.Sum(l => 4L * lora.R + (copiesInput ? 4 * l.In : 0));
+        long extra = gradientCheckpointing ? extraAll / Math.Max(config.NumLayers, 1) : extraAll;
+        var full = ForTraining(config, precision, batch, length, gradientCheckpointing);
+        return new MemoryEstimate(weights, 4 * a, 8 * a, full.Activations + batch * length * extra);
+    }
+
+    /// <summary>
     /// Throws a <see cref="BardException"/> when <see cref="Total"/> exceeds <paramref name="available"/> bytes
     /// (null: unknown, nothing is checked). The message gives both numbers and the ways to fit.
     /// </summary>
@@ -53,7 +75,7 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
     {
         if (available is not { } a || Total <= a) return;
         throw new BardException($"the run needs about {Gib(Total)} ({this}), more than the {Gib(a)} of {device}. "
-            + "Lower --batch-size or max_seq_len, turn on gradient_checkpointing in the config, train in bf16 (--precision bf16), "
+            + "Lower --batch-size or max_seq_len, turn on gradient_checkpointing in the config, train in bf16 (--precision bf16), train LoRA adapters (--lora-r 16), "
             + "or use a device with more memory.");
     }
 

@@ -75,6 +75,12 @@ public sealed record SftConfig
     public bool GradientCheckpointing { get; init; }
     /// <summary>CPU threads for torch (0: libtorch's default). Default 0.</summary>
     public int Threads { get; init; }
+    /// <summary>
+    /// Train LoRA adapters on a frozen base instead of the whole model (see <see cref="Lora.LoraConfig"/>): the base stays in
+    /// the compute dtype (bf16 where <see cref="Precision"/> resolves to it: no float32 master copy, no gradients, no optimizer
+    /// state for it), the adapters train in float32, and checkpoints hold the adapters in PEFT's format. Null: full fine-tuning. Default null.
+    /// </summary>
+    public Lora.LoraConfig? Lora { get; init; }
 
     public void Validate()
     {
@@ -95,5 +101,6 @@ public sealed record SftConfig
         Require(KeepLast >= 1, nameof(KeepLast), "must be at least 1");
         Require(Threads >= 0, nameof(Threads), "must be ≥ 0");
         Require(Enum.IsDefined(Precision), nameof(Precision), "must be fp32, bf16 or auto");
+        Lora?.Validate();
     }
 }

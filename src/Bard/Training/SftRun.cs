@@ -9,6 +9,8 @@ public sealed record SftRun
     public bool Resume { get; init; }
     /// <summary>Tokenizer files to copy into every checkpoint, so each is a complete Hugging Face folder.</summary>
     public string? TokenizerDir { get; init; }
+    /// <summary>With LoRA: the base model's path or hub name, written as base_model_name_or_path into each adapter_config.json.</summary>
+    public string? BaseModel { get; init; }
     /// <summary>Live progress line; null for none.</summary>
     public ProgressBar? Progress { get; init; }
     /// <summary>Called after every optimizer step with its metrics (tests and callers that want them live).</summary>

@@ -31,19 +31,18 @@ public sealed class SftTrainer
     /// Trains <paramref name="model"/> (float32 master weights, updated in place) and returns the metrics of
     /// the steps run by this call. With <see cref="SftRun.Resume"/> the newest checkpoint's weights,
     /// optimizer state and data cursor are restored first. Cancellation saves a checkpoint, then throws.
+    /// With <see cref="SftConfig.Lora"/> the model is the frozen base (float32 or bf16): it is turned into the compute
+    /// dtype, and the trained adapters stay attached to it (<see cref="CausalLM.Adapters"/>; dispose them to detach).
     /// </summary>
     public IReadOnlyList<StepMetrics> Train(CausalLM model, IReadOnlyList<TrainingSequence> train,
         IReadOnlyList<TrainingSequence>? validation, SftRun run, CancellationToken cancel = default)
     {
-        if (!Precisions.IsMasterDType(model.DType))
-            throw new BardException($"SFT keeps float32 master weights; the model is {model.DType}. Load it in float32 (Precision = Bf16 trains in bf16).");
-        if (model.DType == ScalarType.Float64 && config.Precision == Precision.Bf16)
-            throw new BardException("SFT in bf16 keeps float32 master weights; the model is Float64. Load it in float32.");
         if (config.Threads > 0) set_num_threads(config.Threads);
         Directory.CreateDirectory(run.OutDir);
         int total = TotalSteps(train);
 
-        var master = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        var weights = TrainedWeights.For(model, config.Lora, config.Precision, config.Seed, "SFT");
+        var master = weights.Parameters;
         using var optimizer = new AdamW(master, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
         int step = 0, epoch = 0, cursor = 0;
         if (run.Resume && RunFolder.Checkpoints(run.OutDir) is { Count: > 0 } saved)
@@ -52,15 +51,15 @@ public sealed class SftTrainer
             var state = TrainerState.Load(dir);
             if (state.Seed != config.Seed || state.TotalSteps != total)
                 throw new BardException($"{dir}: it was written by a run with seed {state.Seed} and {state.TotalSteps} steps; this run has seed {config.Seed} and {total}. Resume with the same config and data, or use a new output folder.");
-            using (var tensors = CheckpointTensors.Open(dir))
-                StrictLoader.Load(model.state_dict(), tensors);
+            weights.Load(dir);
             optimizer.Load(Path.Combine(dir, "optimizer.safetensors"));
             (step, epoch, cursor) = (state.Step, state.Epoch, state.MicroBatch);
         }
         if (step >= total) return [];
 
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
-        using var computeCopy = new ComputeCopy(model, master, config.Precision);
+        // LoRA: no copy; the frozen base already is in the compute dtype and the adapters are float32.
+        using var computeCopy = new ComputeCopy(model, master, weights.ComputePrecision(config.Precision));
         var compute = computeCopy.Model;
         compute.train();
 
@@ -86,6 +85,8 @@ public sealed class SftTrainer
                 int tokens = batches.Sum(b => b.TokenCount(train));
                 double lr = LearningRate.At(step, total, config.LearningRate, config.WarmupSteps, config.Schedule, config.MinLrRatio);
 
+                // LoRA dropout draws from torch's global generator: seeded per step, so a resumed run draws the same masks.
+                if (weights.Adapters is { Config.Dropout: > 0 }) manual_seed(config.Seed * 1_000_003 + step);
                 optimizer.ZeroGrad();
                 computeCopy.ZeroGrad();
                 double loss = 0;
@@ -141,7 +142,7 @@ public sealed class SftTrainer
 
                 if (run.SaveCheckpoints && config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
                 {
-                    SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+                    SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
                     lastSaved = step;
                 }
             }
@@ -149,14 +150,14 @@ public sealed class SftTrainer
         catch (OperationCanceledException)
         {
             // Keep what the run has done: a checkpoint at the last completed step.
-            if (run.SaveCheckpoints && step > lastSaved) SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+            if (run.SaveCheckpoints && step > lastSaved) SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
             throw;
         }
         if (!run.SaveCheckpoints) return results;
-        SaveCheckpoint(model, optimizer, run, step, total, epoch, cursor);
+        SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
         RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
         {
-            Checkpoint.Save(model, dir, tokenizerDir: run.TokenizerDir);
+            weights.Save(dir, run.TokenizerDir, run.BaseModel);
             new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
         });
         return results;
@@ -198,11 +199,11 @@ public sealed class SftTrainer
         return sum / Math.Max(count, 1);
     }
 
-    void SaveCheckpoint(CausalLM model, AdamW optimizer, SftRun run, int step, int total, int epoch, int cursor)
+    void SaveCheckpoint(TrainedWeights weights, AdamW optimizer, SftRun run, int step, int total, int epoch, int cursor)
     {
         RunFolder.WriteAtomically(RunFolder.CheckpointDir(run.OutDir, step), dir =>
         {
-            Checkpoint.Save(model, dir, tokenizerDir: run.TokenizerDir);
+            weights.Save(dir, run.TokenizerDir, run.BaseModel);
             optimizer.Save(Path.Combine(dir, "optimizer.safetensors"));
             new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
         });

@@ -51,6 +51,39 @@ public class MemoryEstimateTests
         Assert.InRange(qwen3_8b.ParameterCount, 8.1e9, 8.3e9); // Qwen3-8B: 8.19B
     }
 
+    // LoRA r = 2 on all seven linear layers of both layers: per layer q 2·(8+8) + k, v 2·(8+4) each + o 2·(8+8)
+    // + gate, up 2·(8+16) each + down 2·(16+8) = 32 + 24 + 24 + 32 + 48 + 48 + 48 = 256; a = 512 adapter values.
+    // Weights: the frozen base once (e · 1288) + 4a; gradients 4a; AdamW 8a.
+    // Activations per token: the base's (as above) + per adapted layer 4·r (A's output) = 14 · 8 = 112, and in bf16 the
+    // float32 input of A: per layer 4 · (8·6 + 16) = 256, both layers 512. Checkpointing holds one layer's share: half.
+    [Theory]
+    [InlineData(Precision.Fp32, false, 5152 + 2048, 6 * (1528 + 112))]
+    [InlineData(Precision.Bf16, false, 2576 + 2048, 6 * (804 + 112 + 512))]
+    [InlineData(Precision.Bf16, true, 2576 + 2048, 6 * (484 + (112 + 512) / 2))]
+    public void ForLora_ByHand(Precision precision, bool checkpointing, long weights, long activations)
+    {
+        var lora = new Bard.Lora.LoraConfig { R = 2 };
+        Assert.Equal(512, lora.ParameterCount(Shape));
+        var e = MemoryEstimate.ForLora(Shape, lora, precision, batch: 2, length: 3, checkpointing);
+        Assert.Equal(new MemoryEstimate(weights, 4 * 512, 8 * 512, activations), e);
+    }
+
+    [Fact]
+    public void ForLora_Qwen3_8B_R64AllLinear_FitsOneGpuWhereFullTrainingDoesNot()
+    {
+        var qwen3_8b = Bard.Bench.BenchShapes.Create("8b");
+        var lora = new Bard.Lora.LoraConfig { R = 64 };
+        // r · (in + out) over 36 layers: q 4096+4096, k and v 4096+1024, o 4096+4096, gate and up 4096+12288, down 12288+4096.
+        long perLayer = 64L * ((4096 + 4096) * 2 + (4096 + 1024) * 2 + (4096 + 12288) * 3);
+        Assert.Equal(36 * perLayer, lora.ParameterCount(qwen3_8b));
+        var lo = MemoryEstimate.ForLora(qwen3_8b, lora, Precision.Bf16, 1, 2048, gradientCheckpointing: true);
+        var full = MemoryEstimate.ForTraining(qwen3_8b, Precision.Bf16, 1, 2048, gradientCheckpointing: true);
+        Assert.Equal(2 * qwen3_8b.ParameterCount + 4 * 36 * perLayer, lo.Weights); // bf16 base + float32 adapters
+        double gib = 1024.0 * 1024 * 1024;
+        Assert.InRange(lo.Total / gib, 16, 40);      // one 80 GB GPU
+        Assert.True(full.Total / gib > 141, $"full fine-tuning: {full}"); // more than one H200
+    }
+
     [Fact]
     public void EnsureFits_OverTheDeviceMemory_ThrowsWithBothNumbers()
     {
