@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Bard.Lora;
@@ -36,10 +37,10 @@ public sealed record LoraConfig
     public static readonly IReadOnlyList<string> LinearNames = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
 
     /// <summary>α as used: <see cref="Alpha"/>, or 2·r when it is not set.</summary>
-    public double EffectiveAlpha => Alpha ?? 2.0 * R;
+    [JsonIgnore] public double EffectiveAlpha => Alpha ?? 2.0 * R;
 
     /// <summary>The factor s of the adapter's output: α / r, or α / √r with rsLoRA.</summary>
-    public double Scaling => EffectiveAlpha / (UseRslora ? Math.Sqrt(R) : R);
+    [JsonIgnore] public double Scaling => EffectiveAlpha / (UseRslora ? Math.Sqrt(R) : R);
 
     /// <summary>Whether the module at <paramref name="path"/> (e.g. <c>model.layers.3.self_attn.q_proj</c>) of decoder layer <paramref name="layer"/> gets an adapter.</summary>
     public bool AppliesTo(string path, int layer)

@@ -137,6 +137,25 @@ public class LoraAdapterTests
     }
 
     [Fact]
+    public void ConfigFiles_LoraSectionRoundTrips_AndUnknownKeysAreRefused()
+    {
+        using var tmp = new TempDir();
+        var config = new Bard.Training.SftConfig { Lora = new LoraConfig { R = 8, Alpha = 16, Targets = ["q_proj", "v_proj"], UseRslora = true } };
+        ConfigJson.Save(config, tmp.File("sft.json"));
+        var text = File.ReadAllText(tmp.File("sft.json"));
+        Assert.Contains("\"use_rslora\": true", text);
+        Assert.DoesNotContain("scaling", text); // derived values are not options
+        var back = ConfigJson.Load<Bard.Training.SftConfig>(tmp.File("sft.json"));
+        Assert.Equal(config.Lora.R, back.Lora!.R);
+        Assert.Equal(config.Lora.Targets, back.Lora.Targets);
+        Assert.Equal(config.Lora.Scaling, back.Lora.Scaling);
+        File.WriteAllText(tmp.File("bad.json"), """{"lora": {"rank": 8}}""");
+        Assert.Contains("rank", Assert.Throws<BardException>(() => ConfigJson.Load<Bard.Training.SftConfig>(tmp.File("bad.json"))).Message);
+        var rl = Bard.Rl.RlConfig.FromJson("""{"lora": {"r": 4, "targets": ["all-linear"]}}""", "rl.json");
+        Assert.Equal(4, rl.Lora!.R);
+    }
+
+    [Fact]
     public void SaveThenLoad_IsBitIdentical_WithPeftKeyNamesAndConfig()
     {
         using var tmp = new TempDir();

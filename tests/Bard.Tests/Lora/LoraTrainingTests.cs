@@ -6,6 +6,7 @@ using Bard.Rl;
 using Bard.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using ToyEnvironment = Bard.Tests.Rl.RlTrainerTests.ToyEnvironment;
 
 namespace Bard.Tests.Lora;
 
@@ -13,16 +14,7 @@ public class LoraTrainingTests
 {
     const int Vocab = 32;
 
-    /// <summary>"a b = (a+b) mod 10", as in SftTrainerTests.</summary>
-    static List<TrainingSequence> Data(int n, int seed)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ =>
-        {
-            int a = rng.Next(10), b = rng.Next(10);
-            return TrainingSequence.PromptCompletion([1, 3 + a, 3 + b, 13], [3 + (a + b) % 10, 2]);
-        }).ToList();
-    }
+    static List<TrainingSequence> Data(int n, int seed) => Bard.Tests.Training.SftTrainerTests.Data(n, seed);
 
     static CausalLM Model(ScalarType dtype = ScalarType.Float32, int vocab = Vocab)
     {
@@ -151,20 +143,7 @@ public class LoraTrainingTests
         Assert.Contains("full-model checkpoint", e.Message);
     }
 
-    /// <summary>The toy RL task of RlTrainerTests: prompt [1, 4 + b], thinking ends at token 3, the answer is never right.</summary>
-    sealed class ToyEnvironment : IRlEnvironment
-    {
-        public int[] Prompt(Problem problem, int budget) => [1, 4 + budget];
-
-        public Judgement Judge(Problem problem, int budget, IReadOnlyList<int> completion)
-        {
-            int close = completion.ToList().IndexOf(3);
-            if (close < 0) return new Judgement(false, false, completion.Count);
-            return new Judgement(false, true, close);
-        }
-
-        public IReadOnlyList<int> StopTokenIds => [3];
-    }
+    // The toy RL task of RlTrainerTests: prompt [1, 4 + b], thinking ends at token 3.
 
     static RlConfig RlConfig(int steps) => new()
     {

@@ -13,7 +13,7 @@ public class RlTrainerTests
     /// closing delimiter), which also ends the completion; the answer is never right, so the reward is
     /// fidelity alone (additive) — enough to exercise the mechanics.
     /// </summary>
-    sealed class ToyEnvironment : IRlEnvironment
+    internal sealed class ToyEnvironment : IRlEnvironment
     {
         public int[] Prompt(Problem problem, int budget) => [1, 4 + budget];
 

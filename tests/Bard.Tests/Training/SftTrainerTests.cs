@@ -11,7 +11,7 @@ public class SftTrainerTests
     const int Vocab = 32;
 
     /// <summary>"a b = (a+b) mod 10": prompt [1, 3+a, 3+b, 13], completion [3+(a+b)%10, 2].</summary>
-    static List<TrainingSequence> Data(int n, int seed)
+    internal static List<TrainingSequence> Data(int n, int seed)
     {
         var rng = new Random(seed);
         return Enumerable.Range(0, n).Select(_ =>
