@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--precision", default="bf16", choices=["bf16", "fp32"])
     ap.add_argument("--gradient-checkpointing", action="store_true")
+    ap.add_argument("--lora-r", type=int, default=0, help="SFT with PEFT LoRA adapters of rank R on all-linear (alpha 2R) on a bf16 base")
     ap.add_argument("--decode-batches", default="1,32")
     ap.add_argument("--prompt-len", type=int, default=128)
     ap.add_argument("--new-tokens", type=int, default=128)
@@ -81,27 +82,46 @@ def main():
         with torch.device("meta"):
             params = sum(p.numel() for p in Qwen3ForCausalLM(c).parameters())
         line["params"] = params
-        # fp32 weights, gradients and AdamW moments (16 bytes per parameter) + autocast's bf16 weight cache (2)
-        needed = 18 * params
+        # fp32 weights, gradients and AdamW moments (16 bytes per parameter) + autocast's bf16 weight cache (2);
+        # LoRA: the frozen base in bf16 (2) and small adapters.
+        needed = (2 if a.lora_r else 18) * params
         model = None
-        if total_mem is not None and needed > total_mem:
+        peft = None
+        if a.lora_r:
+            sft["lora_r"] = a.lora_r
+            try:
+                import peft
+            except ImportError as e:
+                sft["skipped"] = f"no PEFT installed ({e})"
+        if "skipped" in sft:
+            pass
+        elif total_mem is not None and needed > total_mem:
             sft["skipped"] = f"fp32 weights, gradients, AdamW state and autocast's bf16 weight copies alone need {needed / 1e9:.1f} GB > {total_mem / 1e9:.1f} GB"
         else:
             torch.manual_seed(0)
             with torch.device(device):  # initialised where it trains (fast on a GPU)
                 model = Qwen3ForCausalLM(c)  # fp32 master weights
+            if cuda:
+                torch.cuda.reset_peak_memory_stats(device)
             try:
                 if a.gradient_checkpointing:
                     model.gradient_checkpointing_enable()
+                if peft is not None:  # bf16 base, adapters in fp32 (PEFT's autocast_adapter_dtype), no autocast needed
+                    model = model.to(torch.bfloat16)
+                    if a.gradient_checkpointing:
+                        model.enable_input_require_grads()
+                    model = peft.get_peft_model(model, peft.LoraConfig(r=a.lora_r, lora_alpha=2 * a.lora_r, target_modules="all-linear", task_type="CAUSAL_LM"))
+                    sft["trainable_params"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+                    sft["peft"] = peft.__version__
                 model.train()
-                opt = torch.optim.AdamW(model.parameters(), lr=1e-5, betas=(0.9, 0.95), weight_decay=0.1)
+                opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-5, betas=(0.9, 0.95), weight_decay=0.1)
                 g = torch.Generator().manual_seed(1)
                 times = []
                 for step in range(a.warmup + a.steps):
                     ids = torch.randint(1, c.vocab_size, (a.batch_size, a.seq_len), generator=g).to(device)
                     sync()
                     t0 = time.perf_counter()
-                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16 and peft is None):
                         loss = model(input_ids=ids, labels=ids).loss
                     loss.backward()
                     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -113,6 +133,8 @@ def main():
                         times.append(time.perf_counter() - t0)
                 tps = a.batch_size * a.seq_len * len(times) / sum(times)
                 sft["tokens_per_s"] = round(tps, 1)
+                if cuda:
+                    sft["peak_memory_gb"] = round(torch.cuda.max_memory_allocated(device) / 1e9, 2)
                 if a.peak_tflops > 0:
                     sft["mfu"] = round(tps * flops_per_token(c, params, a.seq_len) / (a.peak_tflops * 1e12), 4)
             except torch.cuda.OutOfMemoryError as e:

@@ -25,6 +25,7 @@ public sealed class BenchCommand : CliCommand
         new("--warmup", "Untimed SFT steps first.") { Default = "2", ValueName = "N" },
         new("--precision", "fp32 or bf16 (bf16 compute, fp32 master weights) for SFT; decode runs in the same dtype.") { Default = "bf16", ValueName = "P" },
         new("--gradient-checkpointing", "Recompute layer activations in SFT's backward.") { IsFlag = true },
+        new("--lora-r", "SFT step with LoRA adapters of rank R on every linear layer (alpha 2R) on the frozen base; 0: full training.") { Default = "0", ValueName = "R" },
         new("--decode-batches", "Batch sizes of the decode measurement.") { Default = "1,32", ValueName = "LIST" },
         new("--prompt-len", "Decode: prompt tokens.") { Default = "128", ValueName = "N" },
         new("--new-tokens", "Decode: generated tokens.") { Default = "128", ValueName = "N" },
@@ -54,6 +55,7 @@ public sealed class BenchCommand : CliCommand
         int promptLen = options.Int("--prompt-len"), newTokens = options.Int("--new-tokens");
         double peak = options.Double("--peak-tflops");
         bool checkpointing = options.Flag("--gradient-checkpointing");
+        var lora = options.Int("--lora-r") is > 0 and int r ? new Bard.Lora.LoraConfig { R = r }.Validate() : null;
         if (steps < 1 || warmup < 0 || newTokens < 2 || promptLen < 1) throw new UsageException("--steps ≥ 1, --warmup ≥ 0, --prompt-len ≥ 1 and --new-tokens ≥ 2.");
         long? memory = MemoryEstimate.DeviceMemory(spec);
         string work = Path.Combine(Path.GetTempPath(), $"bard-bench-{Environment.ProcessId}");
@@ -68,14 +70,17 @@ public sealed class BenchCommand : CliCommand
                 ["precision"] = options.RequiredString("--precision"), ["torch_backend"] = DeviceSpec.TorchBackend,
             };
             // SFT step, unless the estimate says it cannot fit (the 8B shape on one GPU: 20 bytes per parameter).
-            var estimate = MemoryEstimate.ForTraining(config, precision, batch, seqLen, checkpointing);
+            var estimate = lora is not null
+                ? MemoryEstimate.ForLora(config, lora, precision, batch, seqLen, checkpointing)
+                : MemoryEstimate.ForTraining(config, precision, batch, seqLen, checkpointing);
             var sft = new JsonObject { ["batch"] = batch, ["seq_len"] = seqLen, ["gradient_checkpointing"] = checkpointing, ["estimated_bytes"] = estimate.Total };
+            if (lora is not null) { sft["lora_r"] = lora.R; sft["trainable_params"] = lora.ParameterCount(config); }
             if (memory is { } m && estimate.Total > m)
                 sft["skipped"] = $"estimated {estimate.Total / 1e9:F1} GB > {m / 1e9:F1} GB of {spec}";
             else
             {
                 stderr.WriteLine($"bard bench: {size} SFT step, batch {batch} × {seqLen}, estimated {estimate}");
-                double tps = Throughput.SftTokensPerSecond(config, device, precision, batch, seqLen, warmup, steps, checkpointing, work);
+                double tps = Throughput.SftTokensPerSecond(config, device, precision, batch, seqLen, warmup, steps, checkpointing, work, lora);
                 sft["tokens_per_s"] = Math.Round(tps, 1);
                 if (peak > 0) sft["mfu"] = Math.Round(tps * BenchShapes.TrainingFlopsPerToken(config, seqLen) / (peak * 1e12), 4);
             }

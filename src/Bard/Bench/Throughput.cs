@@ -19,10 +19,11 @@ public static class Throughput
     /// SFT tokens per second: <paramref name="warmup"/> + <paramref name="steps"/> optimizer steps of
     /// <paramref name="batch"/> × <paramref name="seqLen"/> tokens (every token a target); the warm-up steps
     /// (allocator, kernel selection) are not counted. Each step ends with a host read of the loss, so the
-    /// step times are synchronised.
+    /// step times are synchronised. With <paramref name="lora"/>: LoRA adapters on the frozen base (bf16 in
+    /// <see cref="Precision.Bf16"/>), as <c>bard sft --lora-r</c> trains them.
     /// </summary>
     public static double SftTokensPerSecond(ModelConfig config, Device device, Precision precision, int batch, int seqLen,
-        int warmup, int steps, bool gradientCheckpointing, string workDir)
+        int warmup, int steps, bool gradientCheckpointing, string workDir, Lora.LoraConfig? lora = null)
     {
         using var model = new CausalLM(config);
         model.to(device);
@@ -33,7 +34,7 @@ public static class Throughput
         var sft = new SftConfig
         {
             MaxSteps = warmup + steps, BatchSize = batch, MaxSeqLen = seqLen, Batching = Batching.Padded, Precision = precision,
-            GradientCheckpointing = gradientCheckpointing, LearningRate = 1e-5, WarmupSteps = 0, EvalEvery = 0,
+            GradientCheckpointing = gradientCheckpointing, LearningRate = 1e-5, WarmupSteps = 0, EvalEvery = 0, Lora = lora,
         };
         var metrics = new SftTrainer(sft).Train(model, data, null, new SftRun { OutDir = workDir, TensorBoard = false, SaveCheckpoints = false });
         var timed = metrics.Skip(warmup).ToList();

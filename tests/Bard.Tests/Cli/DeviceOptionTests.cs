@@ -68,4 +68,17 @@ public class DeviceOptionTests
         Assert.True(line.GetProperty("sft").GetProperty("mfu").GetDouble() > 0, stdout);
         Assert.True(line.GetProperty("decode").GetProperty("batch_2_tokens_per_s").GetDouble() > 0, stdout);
     }
+
+    [Fact]
+    public void Bench_LoraR_MeasuresTheLoraSftStep_WithItsTrainableParameters()
+    {
+        var (code, stdout, err) = Run("bench", "--device", "cpu", "--sizes", "tiny", "--seq-len", "32", "--batch-size", "2", "--steps", "1",
+            "--warmup", "0", "--decode-batches", "1", "--prompt-len", "4", "--new-tokens", "4", "--lora-r", "4", "--precision", "fp32");
+        Assert.True(code == 0, err);
+        var sft = JsonDocument.Parse(stdout).RootElement.GetProperty("sft");
+        Assert.Equal(4, sft.GetProperty("lora_r").GetInt32());
+        // The tiny shape: 2 layers, d 64, I 192, 2 heads and 1 kv head of 32: r · (in + out) summed over the 14 linear layers.
+        Assert.Equal(2 * 4 * ((64 + 64) * 2 + (64 + 32) * 2 + (64 + 192) * 3), sft.GetProperty("trainable_params").GetInt64());
+        Assert.True(sft.GetProperty("tokens_per_s").GetDouble() > 0, stdout);
+    }
 }
