@@ -101,8 +101,6 @@ def main():
             torch.manual_seed(0)
             with torch.device(device):  # initialised where it trains (fast on a GPU)
                 model = Qwen3ForCausalLM(c)  # fp32 master weights
-            if cuda:
-                torch.cuda.reset_peak_memory_stats(device)
             try:
                 if a.gradient_checkpointing:
                     model.gradient_checkpointing_enable()
@@ -117,6 +115,8 @@ def main():
                 opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-5, betas=(0.9, 0.95), weight_decay=0.1)
                 g = torch.Generator().manual_seed(1)
                 times = []
+                if cuda:  # after building (and, for LoRA, casting) the model: the peak is the training's
+                    torch.cuda.reset_peak_memory_stats(device)
                 for step in range(a.warmup + a.steps):
                     ids = torch.randint(1, c.vocab_size, (a.batch_size, a.seq_len), generator=g).to(device)
                     sync()

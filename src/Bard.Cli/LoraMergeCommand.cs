@@ -31,8 +31,9 @@ public sealed class LoraMergeCommand : CliCommand
             "float16" => TorchSharp.torch.ScalarType.Float16,
             var s => throw new UsageException($"--dtype must be stored, float32, bfloat16 or float16, got '{s}'."),
         };
-        // Loaded in the dtype it is stored in: the merge adds s · B A (float32) to each W and rounds once to that dtype.
-        using var model = Checkpoint.Load(modelDir, shape.StoredDType);
+        // Loaded in the stored dtype, or float32 when that is what is asked for: the merge adds s · B A (float32) to each W
+        // and rounds once, to the dtype written.
+        using var model = Checkpoint.Load(modelDir, storeAs == TorchSharp.torch.ScalarType.Float32 ? storeAs : shape.StoredDType);
         var adapters = LoraAdapters.Load(model, adapterDir);
         string summary = $"r {adapters.Config.R}, alpha {adapters.Config.EffectiveAlpha:G}, {adapters.All.Count} layers";
         adapters.MergeAndDetach();

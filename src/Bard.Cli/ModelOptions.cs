@@ -68,6 +68,21 @@ public static class ModelOptions
         adapters.MergeAndDetach();
     }
 
+    /// <summary>
+    /// LoRA on a base that exists nowhere on disk (a fresh model, or <c>--init</c> with <c>--adapter</c> merged in): writes it once
+    /// to OUT/base/ (kept on resume), so that the trained adapters have their base, and returns that folder for
+    /// base_model_name_or_path. Otherwise returns <paramref name="init"/>'s full path (or null).
+    /// </summary>
+    public static string? AdapterBase(ParsedOptions o, CausalLM model, string? init, bool lora, string outDir, string tokenizerDir, TextWriter stderr, string command)
+    {
+        if (!lora || (init is not null && !o.Has("--adapter"))) return init is null ? null : Path.GetFullPath(init);
+        string dir = Path.GetFullPath(Path.Combine(outDir, "base"));
+        if (!File.Exists(Path.Combine(dir, "config.json")))
+            Training.RunFolder.WriteAtomically(dir, d => Checkpoint.Save(model, d, tokenizerDir: tokenizerDir));
+        stderr.WriteLine($"bard {command}: the adapters' base model ({(init is null ? "a fresh model" : "--init with --adapter merged in")}) is in {dir}; use the result with --model {dir} --adapter {Path.GetFullPath(Path.Combine(outDir, "final"))}");
+        return dir;
+    }
+
     public static CausalLM Load(ParsedOptions o)
     {
         var dtype = o.RequiredString("--dtype") switch

@@ -63,13 +63,14 @@ public sealed class RlCommand : CliCommand
         ModelOptions.MergeAdapter(options, policy, stderr, "rl");
         string outDir = options.RequiredString("--out");
         Directory.CreateDirectory(outDir);
+        string? baseModel = ModelOptions.AdapterBase(options, policy, init, config.Lora is not null, outDir, init, stderr, "rl");
         File.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson());
         var metrics = new RlTrainer(config).Train(policy, problems, env, new RlRun
         {
             OutDir = outDir,
             Resume = options.Flag("--resume"),
             TokenizerDir = init,
-            BaseModel = Path.GetFullPath(init),
+            BaseModel = baseModel,
             Progress = ProgressBar.ForStderr("rl", config.MaxSteps),
         }, cancel);
         if (metrics.Count > 0)

@@ -86,6 +86,7 @@ public sealed class SftCommand : CliCommand
         using var model = init is not null ? Checkpoint.Load(init, loadAs, device) : FreshModel(shape, config.Seed, device);
         ModelOptions.MergeAdapter(options, model, stderr, "sft");
         Directory.CreateDirectory(outDir);
+        string? baseModel = ModelOptions.AdapterBase(options, model, init, config.Lora is not null, outDir, tokenizerDir, stderr, "sft");
         ConfigJson.Save(config, Path.Combine(outDir, "config.json"));
         var trainer = new SftTrainer(config);
         var metrics = trainer.Train(model, train, val, new SftRun
@@ -93,7 +94,7 @@ public sealed class SftCommand : CliCommand
             OutDir = outDir,
             Resume = options.Flag("--resume"),
             TokenizerDir = tokenizerDir,
-            BaseModel = init is null ? null : Path.GetFullPath(init),
+            BaseModel = baseModel,
             Progress = ProgressBar.ForStderr("sft", trainer.TotalSteps(train)),
         }, cancel);
         if (metrics.Count > 0)

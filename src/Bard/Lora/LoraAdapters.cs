@@ -49,7 +49,7 @@ public sealed class LoraAdapters : IDisposable
     public static LoraAdapters Attach(CausalLM model, LoraConfig config, long seed)
     {
         config.Validate();
-        if (model.Adapters is not null) throw new BardException("the model already has LoRA adapters; merge them (bard lora merge) or train those.");
+        if (model.Adapters is not null) throw new BardException("the model already has LoRA adapters attached; dispose them (model.Adapters) or merge them (MergeAndDetach, bard lora merge) before attaching new ones.");
         var chosen = Chosen(model, config);
         var dtype = model.DType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var device = model.Device;
@@ -61,9 +61,9 @@ public sealed class LoraAdapters : IDisposable
                 var weight = layer.Linear.weight!; // Linear's getter returns its own parameter: not to be disposed
                 long outFeatures = weight.shape[0], inFeatures = weight.shape[1];
                 double bound = 1.0 / Math.Sqrt(inFeatures);
+                using var scope = NewDisposeScope(); // New detaches what it keeps; the intermediates go with the scope
                 var a = rand([config.R, inFeatures], dtype: ScalarType.Float32, generator: generator).mul_(2 * bound).sub_(bound);
                 list.Add(New(layer.Path, a.to(dtype, device), zeros([outFeatures, config.R], dtype: dtype, device: device), config));
-                a.Dispose();
             }
         return Place(model, config, chosen, list);
     }
@@ -116,8 +116,9 @@ public sealed class LoraAdapters : IDisposable
             throw new BardException($"{path}: no tensor '{key}'. The adapter does not fit this model (another architecture, or other target_modules than its adapter_config.json says).");
         if (!info.Shape.AsSpan().SequenceEqual(shape))
             throw new BardException($"{path}: '{key}' is {info.ShapeText}, this model needs {SafeTensorInfo.FormatShape(shape)} (r = {shape[0]} or {shape[1]} from adapter_config.json, and the layer's size). The adapter belongs to another model or rank.");
-        using var t = file.Load(key, dtype);
-        return t.to(device).detach().requires_grad_(true).DetachFromDisposeScope();
+        using var scope = NewDisposeScope();
+        var t = file.Load(key, dtype);
+        return t.to(device).detach().requires_grad_(true).MoveToOuterDisposeScope();
     }
 
     static LoraAdapter New(string path, Tensor a, Tensor b, LoraConfig config)
@@ -135,6 +136,8 @@ public sealed class LoraAdapters : IDisposable
         foreach (var t in config.Targets.Where(t => t != LoraConfig.AllLinear))
             if (config.TargetPattern is null && !all.Any(l => l.Path == t || l.Path.EndsWith("." + t, StringComparison.Ordinal)))
                 throw new BardException($"{where}: target module '{t}' matches no layer of this model; its linear layers are {string.Join(", ", LoraConfig.LinearNames)}.");
+        if (config.Layers?.FirstOrDefault(l => l >= model.Config.NumLayers, -1) is int bad and >= 0)
+            throw new BardException($"{where}: layer {bad} is past the model's {model.Config.NumLayers} decoder layers (0…{model.Config.NumLayers - 1}).");
         if (chosen.Count == 0)
             throw new BardException($"{where}: the targets match no linear layer of this model (layers 0…{model.Config.NumLayers - 1}; {string.Join(", ", LoraConfig.LinearNames)}).");
         return chosen;
@@ -154,6 +157,9 @@ public sealed class LoraAdapters : IDisposable
     {
         string weights = PeftFormat.WeightsPath(dir);
         using var file = SafeTensorsFile.Open(weights);
+        var expected = NamedParameters().Select(p => p.Name).ToHashSet();
+        if (file.Tensors.Keys.FirstOrDefault(k => !expected.Contains(k)) is { } extra)
+            throw new BardException($"{weights}: holds '{extra}', a layer this run does not adapt: the checkpoint was written with other target modules or layers. Resume with the config that wrote it, or use a new output folder.");
         using var noGrad = no_grad();
         foreach (var a in adapters)
             foreach (var (key, target) in new[] { (PeftFormat.KeyA(a.Path), a.A), (PeftFormat.KeyB(a.Path), a.B) })

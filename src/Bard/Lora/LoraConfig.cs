@@ -90,6 +90,7 @@ public sealed record LoraConfig
             Require(t == AllLinear || LinearNames.Contains(t) || t.Contains('.'), "targets",
                 $"has '{t}', which is no linear layer of the decoder; use {string.Join(", ", LinearNames)} or {AllLinear} (embeddings and lm_head take no adapter)");
         Require(Layers is null || Layers.All(l => l >= 0), "layers", "must be decoder layer indices ≥ 0");
+        Require(TargetPattern is null || Layers is null, "layers", "cannot go with target_pattern (PEFT refuses layers_to_transform with a regular expression); put the layer into the pattern");
         return this;
     }
 }

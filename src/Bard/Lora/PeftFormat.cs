@@ -66,7 +66,8 @@ public static class PeftFormat
             ["rank_pattern"] = new JsonObject(),
             ["revision"] = null,
             // PEFT saves the set of matched names (all-linear expanded); a pattern stays a string.
-            ["target_modules"] = c.TargetPattern is { } pattern ? pattern : new JsonArray(adapters.TargetNames.Select(n => (JsonNode)n!).ToArray()),
+            ["target_modules"] = c.TargetPattern is { } pattern ? pattern
+                : new JsonArray((c.Targets.Contains(LoraConfig.AllLinear) ? adapters.TargetNames : c.Targets.Distinct().Order(StringComparer.Ordinal).ToList()).Select(n => (JsonNode)n!).ToArray()),
             ["task_type"] = "CAUSAL_LM",
             ["use_dora"] = false,
             ["use_rslora"] = c.UseRslora,
@@ -124,21 +125,32 @@ public static class PeftFormat
             Refuse(!(lp is JsonValue && lp.GetValue<string>() == "layers") && !(lp is JsonArray { Count: 1 } la && la[0]?.GetValue<string>() == "layers"),
                 "layers_pattern", "these models number their decoder layers under 'layers'.");
 
-        IReadOnlyList<int>? layers = json["layers_to_transform"] switch
+        IReadOnlyList<int>? layers;
+        IReadOnlyList<string> targets;
+        string? pattern = null;
+        try
         {
-            null => null,
-            JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
-            JsonValue v => [v.GetValue<int>()],
-            var other => throw new BardException($"{path}: layers_to_transform is {other.ToJsonString()}, expected a layer index or a list of them."),
-        };
-        var (targets, pattern) = json["target_modules"] switch
+            layers = json["layers_to_transform"] switch
+            {
+                null => null,
+                JsonArray { Count: 0 } => null, // PEFT: an empty list means every layer
+                JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
+                JsonValue v => [v.GetValue<int>()],
+                var other => throw new BardException($"{path}: layers_to_transform is {other.ToJsonString()}, expected a layer index or a list of them."),
+            };
+            switch (json["target_modules"])
+            {
+                case null: targets = ["q_proj", "v_proj"]; break; // PEFT's default for Llama and Qwen
+                case JsonArray a: targets = a.Select(n => n!.GetValue<string>()).ToList(); break;
+                case JsonValue v when v.GetValue<string>() == LoraConfig.AllLinear: targets = [LoraConfig.AllLinear]; break;
+                case JsonValue v: targets = []; pattern = v.GetValue<string>(); break;
+                case var other: throw new BardException($"{path}: target_modules is {other.ToJsonString()}, expected a list of module names or a regular expression.");
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
         {
-            null => ((IReadOnlyList<string>)["q_proj", "v_proj"], (string?)null), // PEFT's default for Llama and Qwen
-            JsonArray a => (a.Select(n => n!.GetValue<string>()).ToList(), null),
-            JsonValue v when v.GetValue<string>() == LoraConfig.AllLinear => ([LoraConfig.AllLinear], null),
-            JsonValue v => ([], v.GetValue<string>()),
-            var other => throw new BardException($"{path}: target_modules is {other.ToJsonString()}, expected a list of module names or a regular expression."),
-        };
+            throw new BardException($"{path}: layers_to_transform must be layer indices and target_modules module names or a regular expression ({e.Message}).", e);
+        }
         foreach (var t in targets)
             Refuse(t is "lm_head" or "embed_tokens", "target_modules", $"it names '{t}', which Bard does not adapt (decoder linear layers only).");
         var config = new LoraConfig

@@ -65,6 +65,7 @@ public sealed class RlTrainer
         // With LoRA it costs nothing: the policy with its adapters switched off is that model.
         using var reference = config.Beta > 0 && config.Lora is null ? CopyOf(policy) : null;
         var weights = TrainedWeights.For(policy, config.Lora, config.Precision, config.Seed, "RL");
+        weights.RefuseCheckpointingWithDropout(config.GradientCheckpointing, "RL");
         var named = weights.Parameters;
         using var optimizer = new AdamW(named, 0.9, 0.999, 1e-8, config.WeightDecay);
         int step = 0;
@@ -175,7 +176,7 @@ public sealed class RlTrainer
                     {
                         using var innerScope = NewDisposeScope();
                         // LoRA dropout draws from torch's global generator: seeded per update, so a resumed run draws the same masks.
-                        if (weights.Adapters is { Config.Dropout: > 0 }) manual_seed(config.Seed * 1_000_003 + step * 64L + inner);
+                        weights.SeedDropout(config.Seed * 1_000_003 + step * 64L + inner);
                         optimizer.ZeroGrad();
                         computeCopy.ZeroGrad();
                         // Empty completions (stop at once) were given a pad token to score: mask it out.

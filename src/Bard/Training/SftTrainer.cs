@@ -42,6 +42,7 @@ public sealed class SftTrainer
         int total = TotalSteps(train);
 
         var weights = TrainedWeights.For(model, config.Lora, config.Precision, config.Seed, "SFT");
+        weights.RefuseCheckpointingWithDropout(config.GradientCheckpointing, "SFT");
         var master = weights.Parameters;
         using var optimizer = new AdamW(master, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
         int step = 0, epoch = 0, cursor = 0;
@@ -86,7 +87,7 @@ public sealed class SftTrainer
                 double lr = LearningRate.At(step, total, config.LearningRate, config.WarmupSteps, config.Schedule, config.MinLrRatio);
 
                 // LoRA dropout draws from torch's global generator: seeded per step, so a resumed run draws the same masks.
-                if (weights.Adapters is { Config.Dropout: > 0 }) manual_seed(config.Seed * 1_000_003 + step);
+                weights.SeedDropout(config.Seed * 1_000_003 + step);
                 optimizer.ZeroGrad();
                 computeCopy.ZeroGrad();
                 double loss = 0;

@@ -52,6 +52,27 @@ internal sealed class TrainedWeights
         return new TrainedWeights(model, adapters.NamedParameters(), adapters);
     }
 
+    /// <summary>
+    /// Seeds torch's global generators (the CPU's and, where present, every CUDA device's) from which LoRA dropout draws its
+    /// masks, so that a resumed run draws the same masks as an uninterrupted one. Nothing without LoRA dropout.
+    /// </summary>
+    public void SeedDropout(long seed)
+    {
+        if (Adapters is not { Config.Dropout: > 0 }) return;
+        manual_seed(seed);
+        if (cuda.is_available()) cuda.manual_seed_all(seed);
+    }
+
+    /// <summary>
+    /// Gradient checkpointing recomputes each layer in the backward pass, which would draw new dropout masks there
+    /// (the gradient would not be the loss's): refused with LoRA dropout, with the fix.
+    /// </summary>
+    public void RefuseCheckpointingWithDropout(bool gradientCheckpointing, string stage)
+    {
+        if (gradientCheckpointing && Adapters is { Config.Dropout: > 0 } a)
+            throw new BardException($"{stage}: LoRA dropout ({a.Config.Dropout}) with gradient checkpointing is not supported: the recomputed layers would draw other dropout masks than the forward pass. Set lora dropout to 0 or turn gradient_checkpointing off.");
+    }
+
     /// <summary>The precision the compute copy uses: none with LoRA (the frozen base already is in the compute dtype).</summary>
     public Precision ComputePrecision(Precision configured) => Adapters is null ? configured : Precision.Fp32;
 
@@ -70,6 +91,15 @@ internal sealed class TrainedWeights
         {
             if (!PeftFormat.IsAdapterFolder(dir))
                 throw new BardException($"{dir}: a full-model checkpoint, but this run trains LoRA adapters. Resume with the config that wrote it (no lora section), or use a new output folder.");
+            var saved = PeftFormat.ReadConfig(dir);
+            var c = Adapters.Config;
+            foreach (var (field, was, now) in new[]
+            {
+                ("r", saved.R.ToString(), c.R.ToString()), ("lora_alpha", saved.EffectiveAlpha.ToString("R"), c.EffectiveAlpha.ToString("R")),
+                ("use_rslora", saved.UseRslora.ToString(), c.UseRslora.ToString()), ("lora_dropout", saved.Dropout.ToString("R"), c.Dropout.ToString("R")),
+            })
+                if (was != now)
+                    throw new BardException($"{dir}: the checkpoint's adapters have {field} {was}, this run's config {now}. Resume with the config that wrote it, or use a new output folder.");
             Adapters.LoadWeights(dir);
             return;
         }

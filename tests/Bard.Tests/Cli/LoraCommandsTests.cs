@@ -61,6 +61,11 @@ public class LoraCommandsTests
         Assert.Contains("merged the LoRA adapters", rl);
         Assert.Contains("KL reference is the model with the adapters off", rl);
         Assert.True(File.Exists(P("rl/final/adapter_model.safetensors")));
+        // The RL adapters belong to the merged SFT student, written once to rl/base and named in their adapter_config.json.
+        Assert.Equal(Path.GetFullPath(P("rl/base")), JsonNode.Parse(File.ReadAllText(P("rl/final/adapter_config.json")))!["base_model_name_or_path"]!.GetValue<string>());
+        var mergedStudent = Score("--model", P("rl/base"));
+        for (int t = 0; t < merged.Length; t++) Assert.True(Math.Abs(merged[t] - mergedStudent[t]) < 1e-5, $"rl/base is the merged SFT student: position {t}");
+        Score("--model", P("rl/base"), "--adapter", P("rl/final"));
     }
 
     [Fact]

@@ -124,6 +124,17 @@ public class LoraAdapterTests
         Assert.Contains("q_proj", e.Message);
         var head = Assert.Throws<BardException>(() => LoraAdapters.Attach(model, new LoraConfig { R = 2, Targets = ["lm_head"] }, 1));
         Assert.Contains("lm_head", head.Message);
+        var deep = Assert.Throws<BardException>(() => LoraAdapters.Attach(model, new LoraConfig { R = 2, Targets = ["q_proj"], Layers = [0, 9] }, 1));
+        Assert.Contains("layer 9", deep.Message);
+        // Full module paths are saved as given, so that the saved adapter loads again.
+        using var tmp = new TempDir();
+        using (var one = LoraAdapters.Attach(model, new LoraConfig { R = 2, Targets = ["model.layers.1.self_attn.v_proj"] }, 1))
+        {
+            one.Save(tmp.Path);
+            Assert.Equal(["model.layers.1.self_attn.v_proj"], JsonNode.Parse(File.ReadAllText(tmp.File("adapter_config.json")))!["target_modules"]!.AsArray().Select(n => n!.GetValue<string>()));
+        }
+        using (var again = LoraAdapters.Load(model, tmp.Path))
+            Assert.Equal(["model.layers.1.self_attn.v_proj"], again.All.Select(a => a.Path));
     }
 
     [Theory]
@@ -294,12 +305,23 @@ public class LoraAdapterTests
         var defaults = PeftFormat.ReadConfig(tmp.Path);
         Assert.Equal((8, 8.0, 0.0), (defaults.R, defaults.EffectiveAlpha, defaults.Dropout));
         Assert.Equal(["q_proj", "v_proj"], defaults.Targets); // PEFT's default for Llama and Qwen
-        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ".*\\.mlp\\.down_proj", "layers_to_transform": 1}""");
+        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ".*\\.1\\.mlp\\.down_proj"}""");
         var regex = PeftFormat.ReadConfig(tmp.Path);
-        Assert.Equal(@".*\.mlp\.down_proj", regex.TargetPattern);
-        Assert.Equal([1], regex.Layers!);
+        Assert.Equal(@".*\.1\.mlp\.down_proj", regex.TargetPattern);
         Assert.True(regex.AppliesTo("model.layers.1.mlp.down_proj", 1));
         Assert.False(regex.AppliesTo("model.layers.0.mlp.down_proj", 0));
         Assert.False(regex.AppliesTo("model.layers.1.mlp.up_proj", 1));
+        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "target_modules": ["down_proj"], "layers_to_transform": 1}""");
+        var layer = PeftFormat.ReadConfig(tmp.Path);
+        Assert.Equal([1], layer.Layers!);
+        Assert.True(layer.AppliesTo("model.layers.1.mlp.down_proj", 1));
+        Assert.False(layer.AppliesTo("model.layers.0.mlp.down_proj", 0));
+        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "target_modules": ["down_proj"], "layers_to_transform": []}""");
+        Assert.Null(PeftFormat.ReadConfig(tmp.Path).Layers); // PEFT: an empty list is every layer
+        // PEFT's LoraConfig refuses a regular expression with layers_to_transform; so does Bard.
+        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "target_modules": ".*down_proj", "layers_to_transform": [0]}""");
+        Assert.Contains("target_pattern", Assert.Throws<BardException>(() => PeftFormat.ReadConfig(tmp.Path)).Message);
+        File.WriteAllText(tmp.File("adapter_config.json"), """{"peft_type": "LORA", "target_modules": [3]}""");
+        Assert.Contains("target_modules", Assert.Throws<BardException>(() => PeftFormat.ReadConfig(tmp.Path)).Message);
     }
 }

@@ -143,6 +143,35 @@ public class LoraTrainingTests
         Assert.Contains("full-model checkpoint", e.Message);
     }
 
+    [Fact]
+    public void Sft_ResumeWithAnotherLoraConfig_IsRefusedNamingWhatDiffers()
+    {
+        using var tmp = new TempDir();
+        using (var model = Model())
+            new SftTrainer(Base with { MaxSteps = 3, SaveEvery = 1 }).Train(model, Data(32, 1), null, Run(tmp));
+        using (var model = Model())
+        {
+            var e = Assert.Throws<BardException>(() => new SftTrainer(Base with { MaxSteps = 3, SaveEvery = 1, Lora = new LoraConfig { R = 8 } }).Train(model, Data(32, 1), null, Run(tmp, resume: true)));
+            Assert.Contains("r 4, this run's config 8", e.Message);
+        }
+        using (var model = Model())
+        {
+            var e = Assert.Throws<BardException>(() => new SftTrainer(Base with { MaxSteps = 3, SaveEvery = 1, Lora = new LoraConfig { R = 4, Targets = ["q_proj"] } }).Train(model, Data(32, 1), null, Run(tmp, resume: true)));
+            Assert.Contains("a layer this run does not adapt", e.Message);
+        }
+    }
+
+    [Fact]
+    public void GradientCheckpointingWithLoraDropout_IsRefusedWithTheFix()
+    {
+        using var model = Model();
+        using var tmp = new TempDir();
+        var e = Assert.Throws<BardException>(() => new SftTrainer(Base with { MaxSteps = 1, GradientCheckpointing = true, Lora = new LoraConfig { R = 4, Dropout = 0.1 } })
+            .Train(model, Data(16, 1), null, Run(tmp)));
+        Assert.Contains("dropout", e.Message);
+        Assert.Contains("gradient_checkpointing", e.Message);
+    }
+
     // The toy RL task of RlTrainerTests: prompt [1, 4 + b], thinking ends at token 3.
 
     static RlConfig RlConfig(int steps) => new()
