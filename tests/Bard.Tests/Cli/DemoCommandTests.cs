@@ -7,6 +7,7 @@ namespace Bard.Tests.Cli;
 
 public class DemoCommandTests
 {
+    [Trait("Category", "Slow")] // see README: the fast loop leaves it out
     [Fact]
     public void DemoQuick_WritesReportPlotsAndSummaryWithEveryMethod()
     {

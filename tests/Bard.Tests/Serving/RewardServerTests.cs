@@ -297,6 +297,7 @@ public sealed class RewardServerTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Contains(log, l => l.Contains("rejected a request (408)"));
     }
 
+    [Trait("Category", "Slow")] // see README: the fast loop leaves it out
     [Fact]
     public async Task GetReward_BodyTricklesInBelowKestrelsMinimumRate_Gets408Not500()
     {

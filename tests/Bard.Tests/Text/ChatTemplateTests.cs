@@ -162,6 +162,7 @@ public class ChatTemplateTests
 /// <summary>A hostile or broken template stops with a clear error instead of running for minutes or eating gigabytes.</summary>
 public class ChatTemplateLimitsTests
 {
+    [Trait("Category", "Slow")] // see README: the fast loop leaves it out
     [Theory]
     [InlineData("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "steps")]
     [InlineData("{% for i in range(10**12) %}x{% endfor %}", "range() of")]
