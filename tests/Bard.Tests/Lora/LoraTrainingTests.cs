@@ -202,6 +202,29 @@ public class LoraTrainingTests
     }
 
     [Fact]
+    public void Rl_WithBeta_MakesNoReferenceCopy_WhereFullTrainingDoes()
+    {
+        var problems = Enumerable.Range(0, 4).Select(i => new Problem($"p{i}", "q", "9")).ToArray();
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        long LiveAfterOneStep(RlConfig config) // live tensors at the end of step 1, counted from before the policy is made
+        {
+            long before = stats.ThreadTotalLiveCount;
+            using var policy = Model(vocab: 16);
+            using var tmp = new TempDir();
+            long live = 0;
+            new RlTrainer(config).Train(policy, problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = (_, _) => live = stats.ThreadTotalLiveCount });
+            policy.Adapters?.Dispose();
+            return live - before;
+        }
+        // The measure sees a reference copy: full training with β > 0 holds more live tensors than with β = 0 …
+        long fullWith = LiveAfterOneStep(RlConfig(1) with { Lora = null }), fullWithout = LiveAfterOneStep(RlConfig(1) with { Lora = null, Beta = 0 });
+        Assert.True(fullWith > fullWithout, $"full training: {fullWith} live tensors with β > 0, {fullWithout} without");
+        // … and LoRA with β > 0 holds exactly as many as without: its reference is the policy with the adapters off.
+        long loraWith = LiveAfterOneStep(RlConfig(1)), loraWithout = LiveAfterOneStep(RlConfig(1) with { Beta = 0 });
+        Assert.Equal(loraWithout, loraWith);
+    }
+
+    [Fact]
     public void Rl_ResumedAfterCancel_EqualsAnUninterruptedRun()
     {
         var problems = Enumerable.Range(0, 4).Select(i => new Problem($"p{i}", "q", "9")).ToArray();
