@@ -26,11 +26,15 @@ public sealed class LoraAdapter : IDisposable
     /// <summary>False: the layer computes the base output only (the KL reference of RL, <see cref="LoraAdapters.Disabled"/>).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>y + s · B A dropout(x), with x the layer's input and y = W x (+ bias) its base output.</summary>
-    public Tensor AddTo(Tensor y, Tensor x, bool training)
+    /// <summary>
+    /// y + s · B A dropout(x), with x the layer's input and y = W x (+ bias) its base output. <paramref name="castInput"/>:
+    /// x already in the adapter's dtype, shared by the layers that read the same input (q, k, v; gate, up), so that it is
+    /// cast, and kept for the backward pass, once.
+    /// </summary>
+    public Tensor AddTo(Tensor y, Tensor x, bool training, Tensor? castInput = null)
     {
         using var scope = NewDisposeScope();
-        var h = x.dtype == A.dtype ? x : x.to(A.dtype);
+        var h = castInput ?? (x.dtype == A.dtype ? x : x.to(A.dtype));
         if (Dropout > 0 && training) h = nn.functional.dropout(h, Dropout, training: true);
         var delta = nn.functional.linear(nn.functional.linear(h, A), B).mul_(Scaling);
         var sum = y.dtype == delta.dtype ? y + delta : (y.to(delta.dtype) + delta).to(y.dtype);
@@ -55,11 +59,22 @@ public sealed class LoraSlot
 {
     public LoraAdapter? Adapter { get; internal set; }
 
-    /// <summary><paramref name="linear"/>(x), plus the adapter's term when one is attached and enabled.</summary>
-    public Tensor Forward(Linear linear, Tensor x, bool training)
+    /// <summary><paramref name="linear"/>(x), plus the adapter's term when one is attached and enabled (<paramref name="castInput"/>: see <see cref="SharedInput"/>).</summary>
+    public Tensor Forward(Linear linear, Tensor x, bool training, Tensor? castInput = null)
     {
         if (Adapter is not { Enabled: true } a) return linear.forward(x);
         using var scope = NewDisposeScope();
-        return a.AddTo(linear.forward(x), x, training).MoveToOuterDisposeScope();
+        return a.AddTo(linear.forward(x), x, training, castInput is not null && castInput.dtype == a.A.dtype ? castInput : null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// x cast once to the adapters' dtype for the slots that read the same input, or null when none needs a cast (no enabled
+    /// adapter, or x already in that dtype). In the caller's dispose scope.
+    /// </summary>
+    public static Tensor? SharedInput(Tensor x, params LoraSlot[] slots)
+    {
+        foreach (var slot in slots)
+            if (slot.Adapter is { Enabled: true } a && a.A.dtype != x.dtype) return x.to(a.A.dtype);
+        return null;
     }
 }

@@ -47,9 +47,10 @@ public sealed class Attention : nn.Module
         long b = x.shape[0], t = x.shape[1];
         int h = config.NumHeads, hkv = config.NumKvHeads, d = config.HeadDim;
 
-        var q = qLora.Forward(qProj, x, training).view(b, t, h, d);   // [B, T, H, D]
-        var k = kLora.Forward(kProj, x, training).view(b, t, hkv, d);
-        var v = vLora.Forward(vProj, x, training).view(b, t, hkv, d).transpose(1, 2); // [B, Hkv, T, D]
+        var xa = LoraSlot.SharedInput(x, qLora, kLora, vLora); // LoRA on a bf16 base: x in float32 once for all three
+        var q = qLora.Forward(qProj, x, training, xa).view(b, t, h, d);   // [B, T, H, D]
+        var k = kLora.Forward(kProj, x, training, xa).view(b, t, hkv, d);
+        var v = vLora.Forward(vProj, x, training, xa).view(b, t, hkv, d).transpose(1, 2); // [B, Hkv, T, D]
         if (qNorm is not null) { q = qNorm.forward(q); k = kNorm!.forward(k); }
         q = RotaryEmbedding.Apply(q.transpose(1, 2), cos, sin); // [B, H, T, D]
         k = RotaryEmbedding.Apply(k.transpose(1, 2), cos, sin); // [B, Hkv, T, D]

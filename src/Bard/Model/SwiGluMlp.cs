@@ -24,7 +24,8 @@ public sealed class SwiGluMlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = nn.functional.silu(gateLora.Forward(gateProj, x, training)) * upLora.Forward(upProj, x, training);
+        var xa = LoraSlot.SharedInput(x, gateLora, upLora); // LoRA on a bf16 base: x in float32 once for both
+        var h = nn.functional.silu(gateLora.Forward(gateProj, x, training, xa)) * upLora.Forward(upProj, x, training, xa);
         return downLora.Forward(downProj, h, training).MoveToOuterDisposeScope();
     }
 

@@ -50,7 +50,8 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
     /// (e = 2 bytes in bf16, 4 in float32), without gradients or optimizer state; the a adapter values in float32 with their
     /// gradients (4a) and AdamW moments (8a). Activations: the base's, as in <see cref="ForTraining"/> (the backward pass
     /// still runs through every layer above the lowest adapter), plus per adapted layer and token the r-wide output of A
-    /// (4 bytes each) and, when the base is bf16 or dropout is on, the float32 input A reads (in × 4).
+    /// (4 bytes each), with a bf16 base the float32 copy of each distinct input the adapters read (in × 4; q, k and v share
+    /// one, gate and up another), and with dropout a dropped copy per adapter (in × 4).
     /// </summary>
     public static MemoryEstimate ForLora(ModelConfig config, Lora.LoraConfig lora, Precision precision, long batch, long length, bool gradientCheckpointing)
     {
@@ -59,12 +60,21 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
         var adapted = lora.AdaptedLayers(config);
         long a = adapted.Sum(l => lora.R * (l.In + l.Out));
         long weights = e * config.ParameterCount + 4 * a;
-        bool copiesInput = bf16 || lora.Dropout > 0;
-        // Per token, summed over the adapted layers; with checkpointing only one layer's share is held at a time.
-        long extraAll = adapted.Sum(l => 4L * lora.R + (copiesInput ? 4 * l.In : 0));
+        // Per token, summed over the adapted layers; with checkpointing only one layer's share is held at a time. A bf16 base:
+        // each distinct input cast to float32 once (q, k and v share one, gate and up another); dropout: a dropped copy per adapter.
+        long casts = bf16 ? adapted.GroupBy(l => SharedInputOf(l.Path)).Sum(g => 4 * g.First().In) : 0;
+        long extraAll = adapted.Sum(l => 4L * lora.R + (lora.Dropout > 0 ? 4 * l.In : 0)) + casts;
         long extra = gradientCheckpointing ? extraAll / Math.Max(config.NumLayers, 1) : extraAll;
         var full = ForTraining(config, precision, batch, length, gradientCheckpointing);
         return new MemoryEstimate(weights, 4 * a, 8 * a, full.Activations + batch * length * extra);
+    }
+
+    /// <summary>The input a projection reads: q, k and v read one, gate and up another (<see cref="Lora.LoraSlot.SharedInput"/>).</summary>
+    static string SharedInputOf(string path)
+    {
+        int dot = path.LastIndexOf('.');
+        string leaf = path[(dot + 1)..];
+        return leaf switch { "q_proj" or "k_proj" or "v_proj" => path[..dot] + ".qkv", "gate_proj" or "up_proj" => path[..dot] + ".gate_up", _ => path };
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bard.Lora;
 using Bard.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bard.Tests.Lora;
@@ -260,6 +261,30 @@ public class LoraAdapterTests
         using var expected = x.matmul(w.t()) + 4.0 * x.matmul(adapters.All[0].A.t()).matmul(adapters.All[0].B.t());
         using var actual = layer.Slot.Forward(layer.Linear, x, training: false);
         TensorAssert.Close(expected, actual, 1e-4, "q_proj with PEFT's adapter");
+    }
+
+    [Fact]
+    public void SharedInput_OnABf16Base_CastsOnceAndGivesWhatEachLayerWouldAlone()
+    {
+        using var model = Checkpoint.Load(Fixtures.Hf("tiny-qwen3"));
+        model.to(ScalarType.BFloat16);
+        using var adapters = LoraAdapters.Attach(model, new LoraConfig { R = 4 }, seed: 1);
+        Randomize(adapters, 13);
+        var layers = model.DecoderLinears().Where(l => l.Layer == 0 && l.Path.Contains("self_attn.") && !l.Path.EndsWith("o_proj")).ToList();
+        using var noGrad = no_grad();
+        using var x = randn(2, 3, model.Config.HiddenSize).to(ScalarType.BFloat16);
+        using var shared = LoraSlot.SharedInput(x, layers.Select(l => l.Slot).ToArray());
+        Assert.NotNull(shared);
+        Assert.Equal(ScalarType.Float32, shared!.dtype);
+        foreach (var l in layers)
+        {
+            using var alone = l.Slot.Forward(l.Linear, x, training: false);
+            using var withShared = l.Slot.Forward(l.Linear, x, training: false, shared);
+            Assert.Equal(ScalarType.BFloat16, withShared.dtype);
+            TensorAssert.Equal(alone, withShared, l.Path);
+        }
+        using (adapters.Disabled())
+            Assert.Null(LoraSlot.SharedInput(x, layers.Select(l => l.Slot).ToArray())); // nothing to cast for
     }
 
     [Theory]
