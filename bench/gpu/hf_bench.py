@@ -83,8 +83,8 @@ def main():
             params = sum(p.numel() for p in Qwen3ForCausalLM(c).parameters())
         line["params"] = params
         # fp32 weights, gradients and AdamW moments (16 bytes per parameter) + autocast's bf16 weight cache (2);
-        # LoRA: the frozen base in bf16 (2) and small adapters.
-        needed = (2 if a.lora_r else 18) * params
+        # LoRA: the model is built in fp32 (4), then cast to a frozen bf16 base with small adapters.
+        needed = (4 if a.lora_r else 18) * params
         model = None
         peft = None
         if a.lora_r:

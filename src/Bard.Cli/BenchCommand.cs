@@ -70,9 +70,7 @@ public sealed class BenchCommand : CliCommand
                 ["precision"] = options.RequiredString("--precision"), ["torch_backend"] = DeviceSpec.TorchBackend,
             };
             // SFT step, unless the estimate says it cannot fit (the 8B shape on one GPU: 20 bytes per parameter).
-            var estimate = lora is not null
-                ? MemoryEstimate.ForLora(config, lora, precision, batch, seqLen, checkpointing)
-                : MemoryEstimate.ForTraining(config, precision, batch, seqLen, checkpointing);
+            var estimate = MemoryEstimate.For(config, lora, precision, batch, seqLen, checkpointing);
             var sft = new JsonObject { ["batch"] = batch, ["seq_len"] = seqLen, ["gradient_checkpointing"] = checkpointing, ["estimated_bytes"] = estimate.Total };
             if (lora is not null) { sft["lora_r"] = lora.R; sft["trainable_params"] = lora.ParameterCount(config); }
             if (memory is { } m && estimate.Total > m)

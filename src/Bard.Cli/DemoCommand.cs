@@ -10,7 +10,7 @@ public sealed class DemoCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options { get; } =
     [
         new("--out", "Run folder: data, models, metrics, summary.json, report.md and plots. A re-run reuses finished stages.") { Default = "runs/demo", ValueName = "DIR" },
-        new("--quick", "Seconds instead of ~25 minutes (measured on 2 cores): a 0.1M-parameter student and few steps (shows the pipeline, not the science).") { IsFlag = true },
+        new("--quick", "Seconds instead of 26–30 minutes (measured on 2 cores): a 0.1M-parameter student and few steps (shows the pipeline, not the science).") { IsFlag = true },
         new("--config", "Demo options as JSON (snake_case keys, e.g. an earlier run's OUT/demo.json, edited): the task, sizes, budgets and each stage's SFT/RL config. A section given replaces that section's defaults whole; --seed and --threads, when given, override the config, and --device always does.") { ValueName = "FILE" },
         new("--seed", "Seed of everything (problems, data order, initialisation, sampling). Default 2026 (or the config's).") { ValueName = "S" },
         new("--threads", "CPU threads for torch; 0 lets libtorch decide. Default 0 (or the config's).") { ValueName = "N" },

@@ -57,6 +57,23 @@ public static class ModelOptions
     }
 
     /// <summary>
+    /// The dtype <c>bard sft</c>/<c>bard rl</c> load <c>--init</c> in: float32 (the master weights), except for LoRA in bf16
+    /// without <c>--adapter</c> to merge first, whose frozen base is loaded in bf16 directly and never exists in float32
+    /// (an 8B base is 16 GB in bf16).
+    /// </summary>
+    public static torch.ScalarType InitDType(ParsedOptions o, LoraConfig? lora, Training.Precision resolved) =>
+        lora is not null && resolved == Training.Precision.Bf16 && o.String("--adapter") is null ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
+
+    /// <summary>"LoRA r 16 (alpha 32) on q_proj, …: N trainable parameters (x% of the model's M); the base stays frozen".</summary>
+    public static string LoraSummary(LoraConfig lora, ModelConfig shape)
+    {
+        long trainable = lora.ParameterCount(shape);
+        string targets = lora.TargetPattern ?? string.Join(", ", lora.Targets);
+        return $"LoRA r {lora.R} (alpha {lora.EffectiveAlpha:G}{(lora.UseRslora ? ", rsLoRA" : "")}) on {targets}: {trainable:N0} trainable parameters "
+            + $"({100.0 * trainable / Math.Max(shape.ParameterCount, 1):F2}% of the model's {shape.ParameterCount:N0}); the base stays frozen";
+    }
+
+    /// <summary>
     /// Training from <c>--init</c> with <c>--adapter</c>: merges the adapters into the loaded weights (W + s · B A), so
     /// that training continues from the adapted model (and RL's KL reference is that model, not the base).
     /// </summary>

@@ -52,14 +52,11 @@ public sealed class RlCommand : CliCommand
         var shape = ModelConfig.Load(Path.Combine(init, "config.json"));
         var precision = PrecisionChoice.Resolve(config.Precision, device.type);
         long rows = (long)config.PromptsPerStep * config.GroupSize, length = longestPrompt + config.MaxCompletionTokens;
-        var memory = config.Lora is { } lora
-            ? MemoryEstimate.ForLora(shape, lora, precision, rows, length, config.GradientCheckpointing) // the reference is the base: no copy
-            : MemoryEstimate.ForTraining(shape, precision, rows, length, config.GradientCheckpointing, frozenCopies: config.Beta > 0 ? 1 : 0);
+        var memory = MemoryEstimate.For(shape, config.Lora, precision, rows, length, config.GradientCheckpointing, frozenCopies: config.Beta > 0 ? 1 : 0);
         stderr.WriteLine($"bard rl: on {deviceSpec}, estimated memory: {memory}");
-        if (config.Lora is { } l) stderr.WriteLine($"bard rl: {SftCommand.LoraSummary(l, shape)}" + (config.Beta > 0 ? "; the KL reference is the model with the adapters off" : ""));
+        if (config.Lora is { } lora) stderr.WriteLine($"bard rl: {ModelOptions.LoraSummary(lora, shape)}" + (config.Beta > 0 ? "; the KL reference is the model with the adapters off" : ""));
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
-        var loadAs = config.Lora is not null && precision == Precision.Bf16 && options.String("--adapter") is null ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32;
-        using var policy = Checkpoint.Load(init, loadAs, device);
+        using var policy = Checkpoint.Load(init, ModelOptions.InitDType(options, config.Lora, precision), device);
         ModelOptions.MergeAdapter(options, policy, stderr, "rl");
         string outDir = options.RequiredString("--out");
         Directory.CreateDirectory(outDir);

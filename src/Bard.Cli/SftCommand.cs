@@ -1,5 +1,4 @@
 using Bard.Data;
-using Bard.Lora;
 using Bard.Model;
 using Bard.Text;
 using Bard.Training;
@@ -75,15 +74,11 @@ public sealed class SftCommand : CliCommand
         if (options.Has("--adapter") && init is null) throw new UsageException("bard sft: --adapter needs --init (the base model the adapters belong to).");
         if (PrecisionChoice.Explain(config.Precision, device.type) is { } chosen) stderr.WriteLine($"bard sft: {chosen}");
         var precision = PrecisionChoice.Resolve(config.Precision, device.type);
-        var memory = config.Lora is { } lora
-            ? MemoryEstimate.ForLora(shape, lora, precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing)
-            : MemoryEstimate.ForTraining(shape, precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
+        var memory = MemoryEstimate.For(shape, config.Lora, precision, config.BatchSize, config.MaxSeqLen, config.GradientCheckpointing);
         stderr.WriteLine($"bard sft: {shape.ParameterCount:N0} parameters on {deviceSpec}, estimated memory at batch {config.BatchSize} × {config.MaxSeqLen} tokens: {memory}");
-        if (config.Lora is { } l) stderr.WriteLine($"bard sft: {LoraSummary(l, shape)}");
+        if (config.Lora is { } lora) stderr.WriteLine($"bard sft: {ModelOptions.LoraSummary(lora, shape)}");
         memory.EnsureFits(MemoryEstimate.DeviceMemory(deviceSpec), deviceSpec.ToString());
-        // LoRA keeps the frozen base in the compute dtype: loaded so, it never exists in float32 (an 8B base is 16 GB in bf16).
-        var loadAs = config.Lora is not null && precision == Precision.Bf16 && options.String("--adapter") is null ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;
-        using var model = init is not null ? Checkpoint.Load(init, loadAs, device) : FreshModel(shape, config.Seed, device);
+        using var model = init is not null ? Checkpoint.Load(init, ModelOptions.InitDType(options, config.Lora, precision), device) : FreshModel(shape, config.Seed, device);
         ModelOptions.MergeAdapter(options, model, stderr, "sft");
         Directory.CreateDirectory(outDir);
         string? baseModel = ModelOptions.AdapterBase(options, model, init, config.Lora is not null, outDir, tokenizerDir, stderr, "sft");
@@ -116,15 +111,6 @@ public sealed class SftCommand : CliCommand
             c = c with { Precision = PrecisionChoice.Parse(p) ?? throw new UsageException($"--precision must be fp32, bf16 or auto, got '{p}'.") };
         c.Validate();
         return c;
-    }
-
-    /// <summary>"LoRA r 16 (alpha 32) on q_proj, …: N trainable parameters (x% of the model's M)".</summary>
-    public static string LoraSummary(LoraConfig lora, ModelConfig shape)
-    {
-        long trainable = lora.ParameterCount(shape);
-        string targets = lora.TargetPattern ?? string.Join(", ", lora.Targets);
-        return $"LoRA r {lora.R} (alpha {lora.EffectiveAlpha:G}{(lora.UseRslora ? ", rsLoRA" : "")}) on {targets}: {trainable:N0} trainable parameters "
-            + $"({100.0 * trainable / Math.Max(shape.ParameterCount, 1):F2}% of the model's {shape.ParameterCount:N0}); the base stays frozen";
     }
 
     static ModelConfig FreshConfig(string modelConfig, StudentChat chat)

@@ -30,9 +30,6 @@ public sealed class LoraAdapters : IDisposable
     /// <summary>The adapters in the model's layer order.</summary>
     public IReadOnlyList<LoraAdapter> All => adapters;
 
-    /// <summary>Trainable values: r · (in + out) per adapted layer.</summary>
-    public long ParameterCount => adapters.Sum(a => a.A.NumberOfElements + a.B.NumberOfElements);
-
     /// <summary>The leaf names of the adapted layers (q_proj, …), sorted: PEFT's <c>target_modules</c> after it expands all-linear.</summary>
     public IReadOnlyList<string> TargetNames => adapters.Select(a => a.Path[(a.Path.LastIndexOf('.') + 1)..]).Distinct().Order(StringComparer.Ordinal).ToList();
 
@@ -94,7 +91,7 @@ public sealed class LoraAdapters : IDisposable
                 var b = ReadTensor(file, PeftFormat.KeyB(layer.Path), [outFeatures, config.R], dtype, device, weights);
                 expected.Add(PeftFormat.KeyA(layer.Path));
                 expected.Add(PeftFormat.KeyB(layer.Path));
-                list.Add(New(layer.Path, a, b, config));
+                list.Add(new LoraAdapter(layer.Path, a, b, config.Scaling, config.Dropout)); // ReadTensor gives trainable leaves
             }
             var extra = file.Tensors.Keys.Where(k => !expected.Contains(k)).Order(StringComparer.Ordinal).ToList();
             if (extra.Count > 0)

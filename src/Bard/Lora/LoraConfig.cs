@@ -53,21 +53,24 @@ public sealed record LoraConfig
     }
 
     /// <summary>
-    /// The layers this config adapts in a model of shape <paramref name="model"/>, with their input and output sizes,
-    /// without building the model (for <see cref="Training.MemoryEstimate"/>): the same paths and order as <see cref="Model.CausalLM.DecoderLinears"/>.
+    /// The layers this config adapts in a model of shape <paramref name="model"/>, with their input and output sizes and the
+    /// input they read (<c>Input</c>: q, k and v read one, gate and up another, as <see cref="LoraSlot.SharedInput"/> shares
+    /// them), without building the model (for <see cref="Training.MemoryEstimate"/>): the same paths and order as
+    /// <see cref="Model.CausalLM.DecoderLinears"/>.
     /// </summary>
-    public IReadOnlyList<(string Path, long In, long Out)> AdaptedLayers(Model.ModelConfig model)
+    public IReadOnlyList<(string Path, long In, long Out, string Input)> AdaptedLayers(Model.ModelConfig model)
     {
         long d = model.HiddenSize, q = (long)model.NumHeads * model.HeadDim, kv = (long)model.NumKvHeads * model.HeadDim, i = model.IntermediateSize;
-        (string, long, long)[] shapes =
+        (string Name, long In, long Out, string Input)[] shapes =
         [
-            ("self_attn.q_proj", d, q), ("self_attn.k_proj", d, kv), ("self_attn.v_proj", d, kv), ("self_attn.o_proj", q, d),
-            ("mlp.gate_proj", d, i), ("mlp.up_proj", d, i), ("mlp.down_proj", i, d),
+            ("self_attn.q_proj", d, q, "self_attn"), ("self_attn.k_proj", d, kv, "self_attn"), ("self_attn.v_proj", d, kv, "self_attn"),
+            ("self_attn.o_proj", q, d, "self_attn.o_proj"),
+            ("mlp.gate_proj", d, i, "mlp"), ("mlp.up_proj", d, i, "mlp"), ("mlp.down_proj", i, d, "mlp.down_proj"),
         ];
         return Enumerable.Range(0, model.NumLayers)
-            .SelectMany(layer => shapes.Select(s => ($"model.layers.{layer}.{s.Item1}", s.Item2, s.Item3, layer)))
-            .Where(x => AppliesTo(x.Item1, x.layer))
-            .Select(x => (x.Item1, x.Item2, x.Item3))
+            .SelectMany(layer => shapes.Select(s => (Path: $"model.layers.{layer}.{s.Name}", s.In, s.Out, Input: $"model.layers.{layer}.{s.Input}", Layer: layer)))
+            .Where(x => AppliesTo(x.Path, x.Layer))
+            .Select(x => (x.Path, x.In, x.Out, x.Input))
             .ToList();
     }
 

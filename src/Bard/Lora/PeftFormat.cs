@@ -166,11 +166,4 @@ public static class PeftFormat
         try { return config.Validate(); }
         catch (BardException e) { throw new BardException($"{path}: {e.Message}", e); }
     }
-
-    /// <summary>base_model_name_or_path of an adapter folder, or null.</summary>
-    public static string? BaseModel(string dir)
-    {
-        try { return JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ConfigFile)))?["base_model_name_or_path"]?.GetValue<string>(); }
-        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException) { return null; }
-    }
 }

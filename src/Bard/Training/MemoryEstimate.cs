@@ -58,24 +58,22 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
         bool bf16 = precision == Precision.Bf16;
         long e = bf16 ? 2 : 4;
         var adapted = lora.AdaptedLayers(config);
-        long a = adapted.Sum(l => lora.R * (l.In + l.Out));
+        long a = lora.ParameterCount(config);
         long weights = e * config.ParameterCount + 4 * a;
         // Per token, summed over the adapted layers; with checkpointing only one layer's share is held at a time. A bf16 base:
         // each distinct input cast to float32 once (q, k and v share one, gate and up another); dropout: a dropped copy per adapter.
-        long casts = bf16 ? adapted.GroupBy(l => SharedInputOf(l.Path)).Sum(g => 4 * g.First().In) : 0;
+        long casts = bf16 ? adapted.GroupBy(l => l.Input).Sum(g => 4 * g.First().In) : 0;
         long extraAll = adapted.Sum(l => 4L * lora.R + (lora.Dropout > 0 ? 4 * l.In : 0)) + casts;
         long extra = gradientCheckpointing ? extraAll / Math.Max(config.NumLayers, 1) : extraAll;
         var full = ForTraining(config, precision, batch, length, gradientCheckpointing);
         return new MemoryEstimate(weights, 4 * a, 8 * a, full.Activations + batch * length * extra);
     }
 
-    /// <summary>The input a projection reads: q, k and v read one, gate and up another (<see cref="Lora.LoraSlot.SharedInput"/>).</summary>
-    static string SharedInputOf(string path)
-    {
-        int dot = path.LastIndexOf('.');
-        string leaf = path[(dot + 1)..];
-        return leaf switch { "q_proj" or "k_proj" or "v_proj" => path[..dot] + ".qkv", "gate_proj" or "up_proj" => path[..dot] + ".gate_up", _ => path };
-    }
+    /// <summary>The estimate for a run that trains <paramref name="lora"/> adapters (<see cref="ForLora"/>) or, when it is null, the whole model (<see cref="ForTraining"/>).</summary>
+    public static MemoryEstimate For(ModelConfig config, Lora.LoraConfig? lora, Precision precision, long batch, long length,
+        bool gradientCheckpointing, int frozenCopies = 0) => lora is not null
+        ? ForLora(config, lora, precision, batch, length, gradientCheckpointing) // LoRA needs no frozen copy: RL's reference is the base
+        : ForTraining(config, precision, batch, length, gradientCheckpointing, frozenCopies);
 
     /// <summary>
     /// Throws a <see cref="BardException"/> when <see cref="Total"/> exceeds <paramref name="available"/> bytes
