@@ -16,6 +16,7 @@ public sealed class TokenizeCommand : CliCommand
         new("--messages", "JSON array of {\"role\", \"content\"} to render with the chat template and encode.") { ValueName = "FILE" },
         new("--add-generation-prompt", "With --messages: end with the start of an assistant turn.") { IsFlag = true },
         new("--enable-thinking", "With --messages: the template's enable_thinking (unset leaves it undefined).") { ValueName = "true|false" },
+        new("--add-special-tokens", "With --text: add the post-processor's special tokens (Llama's and Gemma's BOS), as transformers' tokenizer(text) does; Bard counts budgets without them.") { IsFlag = true },
         new("--json", "Print {\"ids\": [...]} (with --messages: {\"text\": ..., \"ids\": [...]}).") { IsFlag = true },
     ];
 
@@ -26,6 +27,8 @@ public sealed class TokenizeCommand : CliCommand
         bool hasText = options.Has("--text"), hasMessages = options.Has("--messages");
         if (hasText == hasMessages)
             throw new UsageException("bard tokenize: give exactly one of --text TEXT or --messages FILE.");
+        if (hasMessages && options.Flag("--add-special-tokens"))
+            throw new UsageException("bard tokenize: --add-special-tokens applies to --text only (a chat template writes its own BOS).");
         if (hasText && (options.Has("--add-generation-prompt") || options.Has("--enable-thinking")))
             throw new UsageException("bard tokenize: --add-generation-prompt and --enable-thinking apply to --messages only.");
         bool? enableThinking = options.String("--enable-thinking") switch
@@ -40,7 +43,7 @@ public sealed class TokenizeCommand : CliCommand
         bool json = options.Flag("--json");
         if (hasText)
         {
-            int[] ids = tokenizer.Encode(options.RequiredString("--text"));
+            int[] ids = tokenizer.Encode(options.RequiredString("--text"), options.Flag("--add-special-tokens"));
             stdout.WriteLine(json ? JsonSerializer.Serialize(new { ids }, JsonOptions) : string.Join(' ', ids));
             return 0;
         }

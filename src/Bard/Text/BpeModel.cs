@@ -23,10 +23,36 @@ internal sealed class BpeModel
 
     public bool IsByteLevel { get; }
 
+    readonly bool byteFallback, fuseUnk;
+    readonly string? prefix, suffix;
+    readonly int[]? fallbackIds; // byte → id of its <0xXX> token, when byte_fallback and the vocabulary has all 256
+
+    /// <param name="vocab">Token → id.</param>
+    /// <param name="mergeList">Merges, best first.</param>
+    /// <param name="byteLevel">Symbols are UTF-8 bytes (GPT-2's table) rather than code points.</param>
+    /// <param name="ignoreMerges">A piece that is itself in the vocabulary is that token (Llama 3, gpt-oss).</param>
+    /// <param name="unkToken">The token of characters outside the vocabulary, or null.</param>
+    /// <param name="source">Names the file in errors.</param>
+    /// <param name="byteFallback">SentencePiece-style: a character outside the vocabulary becomes its UTF-8 bytes as &lt;0xXX&gt; tokens.</param>
+    /// <param name="fuseUnk">Consecutive unknown characters become one unk token.</param>
+    /// <param name="continuingSubwordPrefix">Prefix of every symbol but a word's first (e.g. "##"); null or empty: none.</param>
+    /// <param name="endOfWordSuffix">Suffix of a word's last symbol (e.g. "&lt;/w&gt;"); null or empty: none.</param>
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> mergeList,
-        bool byteLevel, bool ignoreMerges, string? unkToken, string source)
+        bool byteLevel, bool ignoreMerges, string? unkToken, string source,
+        bool byteFallback = false, bool fuseUnk = false, string? continuingSubwordPrefix = null, string? endOfWordSuffix = null)
     {
         this.vocab = vocab;
+        this.byteFallback = byteFallback;
+        this.fuseUnk = fuseUnk;
+        prefix = string.IsNullOrEmpty(continuingSubwordPrefix) ? null : continuingSubwordPrefix;
+        suffix = string.IsNullOrEmpty(endOfWordSuffix) ? null : endOfWordSuffix;
+        if (byteFallback && !byteLevel)
+        {
+            var ids = new int[256];
+            bool all = true;
+            for (int b = 0; b < 256 && all; b++) all = vocab.TryGetValue($"<0x{b:X2}>", out ids[b]);
+            fallbackIds = all ? ids : null;
+        }
         cacheBySpan = cache.GetAlternateLookup<ReadOnlySpan<char>>();
         IsByteLevel = byteLevel;
         this.ignoreMerges = ignoreMerges;
@@ -40,7 +66,9 @@ internal sealed class BpeModel
         for (int r = 0; r < mergeList.Count; r++)
         {
             var (a, b) = mergeList[r];
-            if (!vocab.TryGetValue(a, out int ia) || !vocab.TryGetValue(b, out int ib) || !vocab.TryGetValue(a + b, out int im))
+            // With a continuing-subword prefix the right part carries it ("##b") and the merged token does not repeat it ("a" + "b").
+            string joined = prefix is not null && b.StartsWith(prefix, StringComparison.Ordinal) ? a + b[prefix.Length..] : a + b;
+            if (!vocab.TryGetValue(a, out int ia) || !vocab.TryGetValue(b, out int ib) || !vocab.TryGetValue(joined, out int im))
                 throw new BardException($"{source}: merge {r} ('{a}' '{b}') uses a token that is not in model.vocab; the file is inconsistent.");
             merges.TryAdd(Key(ia, ib), (r, im)); // the first (lowest) rank wins, as in tokenizers
         }
@@ -95,20 +123,39 @@ internal sealed class BpeModel
             if (ignoreMerges && vocab.TryGetValue(ByteLevel.Encode(bytes), out int whole)) return [whole];
             symbols = new List<int>(bytes.Length);
             foreach (byte b in bytes) symbols.Add(byteIds[b]);
+            return symbols.Count > LongPiece ? MergeLong(symbols) : Merge(symbols);
         }
         else
         {
             if (ignoreMerges && vocab.TryGetValue(piece, out int whole)) return [whole];
             symbols = new List<int>(piece.Length);
-            foreach (var rune in piece.EnumerateRunes())
+            var runes = piece.EnumerateRunes().ToList();
+            bool previousUnk = false;
+            Span<byte> utf8 = stackalloc byte[4];
+            for (int k = 0; k < runes.Count; k++)
             {
-                if (vocab.TryGetValue(rune.ToString(), out int id)) symbols.Add(id);
-                else symbols.Add(unkId ?? throw new BardException(
+                var rune = runes[k];
+                string sym = rune.ToString();
+                if (prefix is not null && k > 0) sym = prefix + sym;
+                if (suffix is not null && k == runes.Count - 1) sym += suffix;
+                if (vocab.TryGetValue(sym, out int id)) { symbols.Add(id); previousUnk = false; continue; }
+                if (fallbackIds is not null)
+                {
+                    // tokenizers: every UTF-8 byte as its <0xXX> token; they take part in merges like any symbol.
+                    int n = rune.EncodeToUtf8(utf8);
+                    for (int j = 0; j < n; j++) symbols.Add(fallbackIds[utf8[j]]);
+                    previousUnk = false;
+                    continue;
+                }
+                int unk = unkId ?? throw new BardException(
                     $"character U+{rune.Value:X4} is not in the tokenizer's vocabulary and the tokenizer has no unk_token; "
-                    + "rebuild the tokenizer with this character in its alphabet."));
+                    + "rebuild the tokenizer with this character in its alphabet.");
+                if (fuseUnk && previousUnk) continue; // fused into the unk before it
+                symbols.Add(unk);
+                previousUnk = true;
             }
         }
-        return Merge(symbols);
+        return symbols.Count > LongPiece ? MergeLong(symbols) : Merge(symbols);
     }
 
     // Merges the lowest-ranked adjacent pair (leftmost on ties) until none is left: the order of tokenizers'
@@ -149,5 +196,44 @@ internal sealed class BpeModel
         var result = new int[live];
         for (int i = 0, k = 0; i < n; i = next[i]) result[k++] = sym[i];
         return result;
+    }
+
+    /// <summary>Above this many symbols the merge loop uses a priority queue (a SentencePiece-style tokenizer's piece can be a whole paragraph).</summary>
+    const int LongPiece = 256;
+
+    // The same merges as Merge, found with a priority queue of (rank, position) instead of a scan: tokenizers' own algorithm.
+    // Entries are checked when popped, since a merge next to them may have changed the pair they stand for.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    int[] MergeLong(List<int> symbols)
+    {
+        int n = symbols.Count;
+        var sym = symbols.ToArray();
+        var next = new int[n];
+        var prev = new int[n];
+        var alive = new bool[n];
+        for (int i = 0; i < n; i++) { next[i] = i + 1; prev[i] = i - 1; alive[i] = true; }
+        var queue = new PriorityQueue<(int Pos, int Left, int Right), long>();
+        void Push(int i)
+        {
+            if (i < 0 || next[i] >= n) return;
+            if (merges.TryGetValue(Key(sym[i], sym[next[i]]), out var m)) queue.Enqueue((i, sym[i], sym[next[i]]), ((long)m.Rank << 32) | (uint)i);
+        }
+        for (int i = 0; i + 1 < n; i++) Push(i);
+        while (queue.TryDequeue(out var top, out _))
+        {
+            int i = top.Pos;
+            if (!alive[i] || next[i] >= n || sym[i] != top.Left || sym[next[i]] != top.Right) continue; // stale
+            var m = merges[Key(sym[i], sym[next[i]])];
+            int j = next[i];
+            sym[i] = m.Id;
+            alive[j] = false;
+            next[i] = next[j];
+            if (next[j] < n) prev[next[j]] = i;
+            Push(i);
+            if (prev[i] >= 0) Push(prev[i]);
+        }
+        var result = new List<int>();
+        for (int i = 0; i < n; i = next[i]) result.Add(sym[i]);
+        return result.ToArray();
     }
 }

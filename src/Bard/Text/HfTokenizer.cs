@@ -4,12 +4,13 @@ using System.Text;
 namespace Bard.Text;
 
 /// <summary>
-/// A Hugging Face <c>tokenizer.json</c> run in .NET: byte-level BPE of the Qwen2/Qwen3/Llama-3 kind (NFC,
-/// regex split, byte-level mapping, added and special tokens recognised in text) and Bard's own
-/// character-level BPE (<see cref="CharTokenizerBuilder"/>). Ids match Hugging Face <c>tokenizers</c>
-/// exactly; any component we cannot reproduce exactly is refused when the file is loaded
-/// (see <see cref="TokenizerJsonReader"/>). Thread-safe. Knows nothing about chat templates: see
-/// <see cref="ChatTemplate"/> and <see cref="TokenizerConfig"/>.
+/// A Hugging Face <c>tokenizer.json</c> run in .NET: BPE tokenizers of every common kind — byte-level (Qwen2/Qwen3,
+/// Llama 3, DeepSeek V3, gpt-oss, GPT-2), SentencePiece-style with byte fallback (Llama 2, Gemma) and Bard's own
+/// character-level BPE (<see cref="CharTokenizerBuilder"/>). Ids and decodings match Hugging Face <c>tokenizers</c>
+/// exactly; any component we cannot reproduce exactly is refused when the file is loaded (see
+/// <see cref="TokenizerJsonReader"/>). The known byte-level split regexes run on hand-written scanners (the fast path);
+/// everything else on the general pipeline of <see cref="Normalizer"/>, <see cref="PreTokenizer"/> and <see cref="Decoder"/>.
+/// Thread-safe. Knows nothing about chat templates: see <see cref="ChatTemplate"/> and <see cref="TokenizerConfig"/>.
 /// </summary>
 public sealed class HfTokenizer : ITokenizer
 {
@@ -19,6 +20,9 @@ public sealed class HfTokenizer : ITokenizer
     readonly bool[] isSpecial;
     readonly bool nfc;
     readonly PreTokenizerPattern? pattern;
+    readonly TokenizerJsonReader.Pipeline? general;
+    readonly PostProcessor? post;
+    readonly string? postError;
     readonly AddedTokenMatcher rawMatcher, normalizedMatcher;
     readonly Dictionary<string, int> tokenToId = new(StringComparer.Ordinal);
 
@@ -28,6 +32,9 @@ public sealed class HfTokenizer : ITokenizer
         idToToken = parts.IdToToken;
         nfc = parts.Nfc;
         pattern = parts.Pattern;
+        general = parts.General;
+        post = parts.Post;
+        postError = parts.PostError;
         AddedTokens = parts.AddedTokens;
         Config = config;
         isSpecial = new bool[idToToken.Length];
@@ -93,6 +100,21 @@ public sealed class HfTokenizer : ITokenizer
         return result;
     }
 
+    /// <summary>
+    /// Encodes <paramref name="text"/>; with <paramref name="addSpecialTokens"/> the post-processor's special tokens are added around it
+    /// (Llama's and Gemma's BOS), as tokenizers' <c>encode(text, add_special_tokens=True)</c> does. Throws when the file's post-processor
+    /// is one Bard does not implement.
+    /// </summary>
+    public int[] Encode(string text, bool addSpecialTokens)
+    {
+        var ids = Encode(text);
+        if (!addSpecialTokens) return ids;
+        return (post ?? throw new BardException(postError ?? "the tokenizer's post-processor could not be read.")).Apply(ids);
+    }
+
+    /// <summary>True when the tokenizer runs on the general path (any normalizer, pre-tokenizer and decoder) rather than the byte-level fast path.</summary>
+    public bool IsGeneralPath => general is not null;
+
     /// <inheritdoc/>
     public int CountTokens(string text)
     {
@@ -105,6 +127,17 @@ public sealed class HfTokenizer : ITokenizer
     public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = false)
     {
         // Ids without a token (a model's padded vocabulary rows) are skipped, as tokenizers' decode does.
+        if (general is not null)
+        {
+            var tokens = new List<string>(ids.Count);
+            foreach (int id in ids)
+            {
+                if ((uint)id >= (uint)idToToken.Length || idToToken[id] is not { } token) continue;
+                if (skipSpecialTokens && isSpecial[id]) continue;
+                tokens.Add(token);
+            }
+            return string.Concat(general.Decoder.Apply(tokens));
+        }
         var bytes = new List<byte>(ids.Count * 4);
         foreach (int id in ids)
         {
@@ -132,6 +165,7 @@ public sealed class HfTokenizer : ITokenizer
         var parts = new List<(int Start, int Length, AddedToken? Token)>();
         if (rawMatcher.IsEmpty) parts.Add((0, text.Length, null));
         else rawMatcher.Split(text, parts);
+        if (general is not null) { EncodeGeneral(text, parts, ids); return; }
         var pieces = new List<(int Start, int Length)>();
         foreach (var (start, length, token) in parts)
         {
@@ -152,32 +186,33 @@ public sealed class HfTokenizer : ITokenizer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static string Nfc(string s)
+    // The general path: each stretch between added tokens is normalized, split around normalized added tokens, pre-tokenized
+    // into pieces and each piece encoded by the model, as tokenizers' pipeline does.
+    void EncodeGeneral(string text, List<(int Start, int Length, AddedToken? Token)> parts, List<int> ids)
     {
-        // Every character below U+0300 is a starter that NFC leaves alone: most text needs no ICU call.
-        if (!s.AsSpan().ContainsAnyInRange('\u0300', '\uFFFF')) return s;
-        try { return s.IsNormalized(NormalizationForm.FormC) ? s : s.Normalize(NormalizationForm.FormC); }
-        catch (ArgumentException)
+        var pieces = new List<Piece>();
+        var inner = new List<(int Start, int Length, AddedToken? Token)>();
+        foreach (var (start, length, token) in parts)
         {
-            // .NET refuses to normalize text holding U+FFFE or a lone surrogate. Both are starters that compose with
-            // nothing, so normalizing the text between them piece by piece is exact; a lone surrogate becomes U+FFFD,
-            // which is what its UTF-8 bytes would be anyway.
-            var sb = new StringBuilder(s.Length);
-            int start = 0;
-            for (int i = 0; i < s.Length; i++)
+            if (token is not null) { ids.Add(token.Id); continue; }
+            string segment = text.Substring(start, length);
+            if (general!.Normalizer is { } normalizer) segment = normalizer.Apply(segment);
+            inner.Clear();
+            if (normalizedMatcher.IsEmpty) inner.Add((0, segment.Length, null));
+            else normalizedMatcher.Split(segment, inner);
+            foreach (var (s2, l2, t2) in inner)
             {
-                char c = s[i];
-                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
-                if (c != '\uFFFE' && !char.IsSurrogate(c)) continue;
-                sb.Append(s.AsSpan(start, i - start).ToString().Normalize(NormalizationForm.FormC));
-                sb.Append(c == '\uFFFE' ? c : '\uFFFD');
-                start = i + 1;
+                if (t2 is not null) { ids.Add(t2.Id); continue; }
+                if (l2 == 0) continue;
+                pieces.Clear();
+                pieces.Add(new Piece(segment.Substring(s2, l2), start == 0 && s2 == 0));
+                general.PreTokenizer?.Apply(pieces);
+                foreach (var p in pieces) model.Encode(p.Text, 0, p.Text.Length, ids);
             }
-            sb.Append(s[start..].Normalize(NormalizationForm.FormC));
-            return sb.ToString();
         }
     }
+
+    static string Nfc(string s) => Normalizer.Normalize(s, NormalizationForm.FormC);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void EncodeSegment(string s, int start, int length, List<int> ids, List<(int Start, int Length)> pieces)

@@ -5,15 +5,20 @@ namespace Bard.Text;
 /// <summary>
 /// Reads a Hugging Face <c>tokenizer.json</c> into the parts <see cref="HfTokenizer"/> runs, refusing every
 /// component we do not implement exactly (the message names the component and its JSON path).
-/// Supported: model BPE (byte-level or character-level, no dropout, no byte_fallback, no subword affixes);
-/// normalizer null, NFC or a Sequence of NFC; pre-tokenizer null, ByteLevel, or a Sequence of a Split with a
-/// known regex (<see cref="PreTokenizerPattern"/>) and ByteLevel; decoder ByteLevel or Fuse. The post-processor
-/// is ignored on purpose: <see cref="ITokenizer.Encode"/> adds no BOS/EOS.
+/// Byte-level BPE with no normalizer or NFC, a known split regex (<see cref="PreTokenizerPattern"/>) and the ByteLevel
+/// decoder, and Bard's character-level BPE with the Fuse decoder, take the fast path (hand-written scanners). Everything
+/// else that tokenizers can express with the components of <see cref="Normalizer"/>, <see cref="PreTokenizer"/>,
+/// <see cref="Decoder"/> and a BPE model (byte_fallback, unk_token, fuse_unk, subword affixes, ignore_merges) takes the
+/// general path. WordPiece, Unigram and WordLevel models, BPE dropout and added tokens that strip or match whole words are refused.
+/// The post-processor is read for callers that ask for special tokens (<see cref="HfTokenizer.Encode(string, bool)"/>).
 /// </summary>
 internal static class TokenizerJsonReader
 {
+    /// <summary>The general path's components; null on the fast path.</summary>
+    internal sealed record Pipeline(Normalizer? Normalizer, PreTokenizer? PreTokenizer, Decoder Decoder);
+
     internal sealed record Parts(BpeModel Model, string[] IdToToken, IReadOnlyList<AddedToken> AddedTokens,
-        bool Nfc, PreTokenizerPattern? Pattern);
+        bool Nfc, PreTokenizerPattern? Pattern, Pipeline? General, PostProcessor? Post, string? PostError);
 
     public static Parts Read(string json, string source)
     {
@@ -26,18 +31,32 @@ internal static class TokenizerJsonReader
             var model = Required(root, "model", source);
             string type = model.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "BPE";
             if (type != "BPE")
-                throw Unsupported(source, "model.type", type, "only BPE models are supported (Qwen2/Qwen3/Llama-3 byte-level BPE, or Bard's character-level BPE)");
+                throw Unsupported(source, "model.type", type, "only BPE models are supported (byte-level BPE as in Qwen, Llama 3, DeepSeek, gpt-oss; SentencePiece-style BPE as in Llama 2 and Gemma; Bard's character-level BPE), not WordPiece, Unigram or WordLevel");
             if (Has(model, "dropout") && model.GetProperty("dropout").ValueKind != JsonValueKind.Null)
                 throw Unsupported(source, "model.dropout", model.GetProperty("dropout").ToString(), "BPE dropout is a training-time augmentation; set it to null");
-            if (Has(model, "byte_fallback") && model.GetProperty("byte_fallback").GetBoolean())
-                throw Unsupported(source, "model.byte_fallback", "true", "byte-fallback BPE (SentencePiece style, e.g. Llama-2) is not supported");
-            foreach (var affix in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
-                if (Has(model, affix) && model.GetProperty(affix).ValueKind == JsonValueKind.String && model.GetProperty(affix).GetString() != "")
-                    throw Unsupported(source, "model." + affix, model.GetProperty(affix).GetString()!, "subword affixes are not supported");
+            bool byteFallback = model.TryGetProperty("byte_fallback", out var bf) && bf.ValueKind == JsonValueKind.True;
+            bool fuseUnk = model.TryGetProperty("fuse_unk", out var fu) && fu.ValueKind == JsonValueKind.True;
+            string? prefix = TokenizerJson.OptionalString(model, "continuing_subword_prefix");
+            string? suffix = TokenizerJson.OptionalString(model, "end_of_word_suffix");
+            bool plainModel = !byteFallback && string.IsNullOrEmpty(prefix) && string.IsNullOrEmpty(suffix);
 
-            bool nfc = ReadNormalizer(root, source);
-            var (byteLevel, pattern) = ReadPreTokenizer(root, source);
-            ReadDecoder(root, source, byteLevel);
+            bool nfc = false, byteLevel = false;
+            PreTokenizerPattern? pattern = null;
+            Pipeline? general = null;
+            if (!(plainModel && TryFastPath(root, out nfc, out byteLevel, out pattern)))
+            {
+                nfc = false;
+                pattern = null;
+                byteLevel = false;
+                var normalizer = Normalizer.Read(Field(root, "normalizer"), "normalizer", source);
+                var pre = PreTokenizer.Read(Field(root, "pre_tokenizer"), "pre_tokenizer", source, ref byteLevel);
+                var decoder = Decoder.Read(Field(root, "decoder"), "decoder", source);
+                general = new Pipeline(normalizer, pre, decoder);
+            }
+            PostProcessor? post = null;
+            string? postError = null;
+            try { post = PostProcessor.Read(Field(root, "post_processor"), "post_processor", source); }
+            catch (BardException e) { postError = e.Message; } // only an error for a caller that asks for special tokens
 
             var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var p in Required(model, "vocab", source).EnumerateObject()) vocab[p.Name] = Id(p.Value, $"model.vocab token '{p.Name}'", source);
@@ -78,72 +97,76 @@ internal static class TokenizerJsonReader
             var idToToken = new string[size];
             foreach (var (tok, id) in vocab) idToToken[id] = tok;
             foreach (var a in added) idToToken[a.Id] = a.Content;
-            var bpe = new BpeModel(vocab, mergeList, byteLevel, ignoreMerges, unk, source);
-            return new Parts(bpe, idToToken, added, nfc, pattern);
+            var bpe = new BpeModel(vocab, mergeList, byteLevel, ignoreMerges, unk, source, byteFallback, fuseUnk, prefix, suffix);
+            return new Parts(bpe, idToToken, added, nfc, pattern, general, post, postError);
         }
     }
 
-    static bool ReadNormalizer(JsonElement root, string source)
-    {
-        if (!root.TryGetProperty("normalizer", out var n) || n.ValueKind == JsonValueKind.Null) return false;
-        string type = n.GetProperty("type").GetString()!;
-        if (type == "NFC") return true;
-        if (type == "Sequence")
-        {
-            var items = n.GetProperty("normalizers").EnumerateArray().ToList();
-            foreach (var item in items)
-                if (item.GetProperty("type").GetString() != "NFC")
-                    throw Unsupported(source, "normalizer.normalizers[].type", item.GetProperty("type").GetString()!, "only the NFC normalizer is supported");
-            return items.Count > 0;
-        }
-        throw Unsupported(source, "normalizer.type", type, "only no normalizer or NFC is supported");
-    }
+    static JsonElement Field(JsonElement root, string name) => root.TryGetProperty(name, out var v) ? v : default;
 
-    static (bool ByteLevel, PreTokenizerPattern? Pattern) ReadPreTokenizer(JsonElement root, string source)
+    /// <summary>
+    /// True when the tokenizer fits the fast path: no normalizer or NFC; no pre-tokenizer, ByteLevel, or an Isolated Split on a known
+    /// regex followed by ByteLevel without its own regex; the ByteLevel decoder for byte-level, Fuse for character-level.
+    /// </summary>
+    static bool TryFastPath(JsonElement root, out bool nfc, out bool byteLevel, out PreTokenizerPattern? pattern)
     {
-        if (!root.TryGetProperty("pre_tokenizer", out var p) || p.ValueKind == JsonValueKind.Null) return (false, null);
-        var steps = p.GetProperty("type").GetString() == "Sequence" ? p.GetProperty("pretokenizers").EnumerateArray().ToList() : [p];
-        bool byteLevel = false;
-        PreTokenizerPattern? pattern = null;
-        foreach (var s in steps)
+        nfc = byteLevel = false;
+        pattern = null;
+        var n = Field(root, "normalizer");
+        if (n.ValueKind is JsonValueKind.Object)
         {
-            string type = s.GetProperty("type").GetString()!;
-            if (type == "Split" && !byteLevel && pattern is null)
+            string? type = TokenizerJson.OptionalString(n, "type");
+            if (type == "NFC") nfc = true;
+            else if (type == "Sequence" && n.TryGetProperty("normalizers", out var items) && items.ValueKind == JsonValueKind.Array)
             {
-                string behaviour = s.TryGetProperty("behavior", out var b) ? b.GetString()! : "";
-                bool invert = s.TryGetProperty("invert", out var inv) && inv.ValueKind == JsonValueKind.True;
-                var pat = s.GetProperty("pattern");
-                string? regex = pat.TryGetProperty("Regex", out var r) ? r.GetString() : null;
-                if (behaviour != "Isolated" || invert || regex is null)
-                    throw Unsupported(source, "pre_tokenizer Split", $"behavior={behaviour}, invert={invert}, pattern={pat}", "only an Isolated, non-inverted Split on a regex is supported");
-                pattern = PreTokenizerScanner.Recognise(regex)
-                    ?? throw Unsupported(source, "pre_tokenizer Split regex", regex, "only the Qwen2/Qwen3, Llama-3 and GPT-2 split regexes are supported");
+                foreach (var item in items.EnumerateArray())
+                    if (item.ValueKind != JsonValueKind.Object || TokenizerJson.OptionalString(item, "type") != "NFC") return false;
+                nfc = items.GetArrayLength() > 0;
             }
-            else if (type == "ByteLevel" && !byteLevel)
+            else return false;
+        }
+        else if (n.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) return false;
+
+        var p = Field(root, "pre_tokenizer");
+        if (p.ValueKind == JsonValueKind.Object)
+        {
+            List<JsonElement> steps;
+            if (TokenizerJson.OptionalString(p, "type") == "Sequence")
             {
-                if (s.TryGetProperty("add_prefix_space", out var aps) && aps.ValueKind == JsonValueKind.True)
-                    throw Unsupported(source, "pre_tokenizer ByteLevel.add_prefix_space", "true", "only add_prefix_space=false is supported");
-                bool useRegex = !s.TryGetProperty("use_regex", out var ur) || ur.ValueKind == JsonValueKind.True;
-                if (useRegex)
+                if (!p.TryGetProperty("pretokenizers", out var list) || list.ValueKind != JsonValueKind.Array) return false;
+                steps = list.EnumerateArray().ToList();
+            }
+            else steps = [p];
+            foreach (var s in steps)
+            {
+                if (s.ValueKind != JsonValueKind.Object) return false;
+                string? type = TokenizerJson.OptionalString(s, "type");
+                if (type == "Split" && !byteLevel && pattern is null)
                 {
-                    if (pattern is not null)
-                        throw Unsupported(source, "pre_tokenizer ByteLevel.use_regex", "true after a Split", "a second regex split is not supported");
-                    pattern = PreTokenizerPattern.Gpt2;
+                    if (TokenizerJson.OptionalString(s, "behavior") != "Isolated" || TokenizerJson.Bool(s, "invert", false)) return false;
+                    if (!s.TryGetProperty("pattern", out var pat) || pat.ValueKind != JsonValueKind.Object || TokenizerJson.OptionalString(pat, "Regex") is not { } regex) return false;
+                    pattern = PreTokenizerScanner.Recognise(regex);
+                    if (pattern is null) return false;
                 }
-                byteLevel = true;
+                else if (type == "ByteLevel" && !byteLevel)
+                {
+                    if (TokenizerJson.Bool(s, "add_prefix_space", false)) return false;
+                    if (TokenizerJson.Bool(s, "use_regex", true))
+                    {
+                        if (pattern is not null) return false;
+                        pattern = PreTokenizerPattern.Gpt2;
+                    }
+                    byteLevel = true;
+                }
+                else return false;
             }
-            else throw Unsupported(source, "pre_tokenizer.type", type, "supported: Split (known regex) followed by ByteLevel, or ByteLevel alone");
+            if (pattern is not null && !byteLevel) return false;
         }
-        return (byteLevel, pattern);
-    }
+        else if (p.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) return false;
 
-    static void ReadDecoder(JsonElement root, string source, bool byteLevel)
-    {
-        string type = root.TryGetProperty("decoder", out var d) && d.ValueKind != JsonValueKind.Null ? d.GetProperty("type").GetString()! : "null";
-        if (byteLevel && type != "ByteLevel")
-            throw Unsupported(source, "decoder.type", type, "a byte-level tokenizer needs the ByteLevel decoder");
-        if (!byteLevel && type != "Fuse")
-            throw Unsupported(source, "decoder.type", type, "a character-level tokenizer needs the Fuse decoder (without it Hugging Face joins tokens with spaces)");
+        var d = Field(root, "decoder");
+        string decoder = d.ValueKind == JsonValueKind.Object ? TokenizerJson.OptionalString(d, "type") ?? "" : "null";
+        return byteLevel ? decoder == "ByteLevel" : decoder == "Fuse";
     }
 
     /// <summary>Largest token id accepted: the table of tokens is as long as the largest id, so an absurd id is an absurd allocation.</summary>

@@ -50,4 +50,28 @@ public class TokenizeCommandTests
         Assert.Equal(1, code);
         Assert.Contains("/nonexistent/dir", err);
     }
+
+    [Fact]
+    public void Gemma3_TextWithSpecialTokens_AndMessages_AreTokenizersOwn()
+    {
+        // The ids of "Hello, my dog is cute" with and without BOS, from Fixtures/hf/tokenizer-golden/gemma3.jsonl.
+        string dir = TokenizerFamiliesTests.Unpack("gemma3");
+        var (code, output, err) = Run("tokenize", "--tokenizer", dir, "--text", "Hello, my dog is cute", "--add-special-tokens");
+        Assert.True(code == 0, err);
+        Assert.Equal("2 9259 236764 1041 4799 563 12864", output.Trim());
+        (code, output, err) = Run("tokenize", "--tokenizer", dir, "--text", "Hello, my dog is cute");
+        Assert.Equal("9259 236764 1041 4799 563 12864", output.Trim());
+
+        using var temp = new TempDir();
+        string file = temp.File("messages.json");
+        File.WriteAllText(file, """[{"role": "user", "content": "What is 17 * 23?"}]""");
+        (code, output, err) = Run("tokenize", "--tokenizer", dir, "--messages", file, "--add-generation-prompt", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("<bos><start_of_turn>user\nWhat is 17 * 23?<end_of_turn>\n<start_of_turn>model\n", doc.RootElement.GetProperty("text").GetString());
+        Assert.Equal(2, doc.RootElement.GetProperty("ids")[0].GetInt32()); // <bos> written by the template is the added token
+        (code, _, err) = Run("tokenize", "--tokenizer", dir, "--messages", file, "--add-special-tokens");
+        Assert.Equal(2, code);
+        Assert.Contains("--text only", err);
+    }
 }

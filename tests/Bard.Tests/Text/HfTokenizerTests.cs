@@ -136,23 +136,24 @@ public class HfTokenizerTests
     }
 
     [Fact]
-    public void Load_UnknownSplitRegex_IsRefusedNamingIt()
+    public void Load_SplitRegexTheMatcherLacks_IsRefusedNamingIt()
     {
         string json = """
             {"model":{"type":"BPE","vocab":{"a":0},"merges":[]},"normalizer":null,
-             "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\w+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"use_regex":false}]},
+             "pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?<=a)\\w+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"use_regex":false}]},
              "decoder":{"type":"ByteLevel"}}
             """;
         var e = Assert.Throws<BardException>(() => HfTokenizer.FromJson(json));
-        Assert.Contains("\\w+", e.Message);
+        Assert.Contains("(?<=a)\\w+", e.Message);
+        Assert.Contains("lookbehind", e.Message);
     }
 
     [Fact]
-    public void Load_SentencePieceStyleNormalizer_IsRefused()
+    public void Load_ReplaceNormalizerWithoutPattern_IsRefusedNamingTheField()
     {
         string json = """{"model":{"type":"BPE","vocab":{"a":0},"merges":[],"byte_fallback":false},"normalizer":{"type":"Replace"},"pre_tokenizer":null,"decoder":{"type":"Fuse"}}""";
         var e = Assert.Throws<BardException>(() => HfTokenizer.FromJson(json));
-        Assert.Contains("normalizer.type = Replace", e.Message);
+        Assert.Contains("normalizer.pattern is missing", e.Message);
     }
 
     [Theory]

@@ -8,22 +8,11 @@ internal static class Qwen3Fixture
 {
     /// <summary>
     /// A folder with the Qwen3 tokenizer.json (stored gzipped in the repository: 2 MB instead of 11) and its
-    /// tokenizer_config.json, unpacked once per test run into a temporary folder.
+    /// tokenizer_config.json, unpacked once into a folder that later runs reuse (<see cref="TokenizerFamiliesTests.Unpack"/>).
     /// </summary>
     public static string Dir => dir.Value;
 
-    static readonly Lazy<string> dir = new(() =>
-    {
-        string source = Fixtures.Path("tokenizers", "qwen3");
-        string target = Path.Combine(Path.GetTempPath(), "bard-qwen3-tokenizer-" + Environment.ProcessId);
-        Directory.CreateDirectory(target);
-        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(source, "tokenizer.json.gz")), System.IO.Compression.CompressionMode.Decompress))
-        using (var output = File.Create(Path.Combine(target, "tokenizer.json")))
-            gz.CopyTo(output);
-        foreach (var f in Directory.GetFiles(source).Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)))
-            File.Copy(f, Path.Combine(target, Path.GetFileName(f)), overwrite: true);
-        return target;
-    });
+    static readonly Lazy<string> dir = new(() => TokenizerFamiliesTests.Unpack("qwen3"));
     public static string GoldenDir => Fixtures.Hf("tokenizer-qwen3");
 
     static readonly Lazy<HfTokenizer> tokenizer = new(() => HfTokenizer.Load(Dir));
