@@ -150,3 +150,56 @@ public class FamilyChatTemplateTests
         }
     }
 }
+
+/// <summary>
+/// Components no family above uses, each in a variant of a real tokenizer (Fixtures/hf/tokenizer-golden/variants/variants.json:
+/// Metaspace with the "first" and "always" schemes, unk with and without fuse_unk, NFKC/NFD/NFKD, Lowercase, Strip, StripAccents,
+/// Prepend, a regex Replace, Digits, Punctuation, Whitespace, WhitespaceSplit, BertPreTokenizer, ByteLevel with add_prefix_space and
+/// its regex, every Split behaviour, subword prefix and suffix, BPEDecoder, WordPiece decoder, Bert and Roberta processing) against
+/// ids and decodings by Rust tokenizers of the same variants.
+/// </summary>
+public class TokenizerVariantTests
+{
+    static string Dir => Fixtures.Path("hf", "tokenizer-golden", "variants");
+    static readonly Lazy<JsonElement> Spec = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "variants.json"))).RootElement);
+    static readonly ConcurrentDictionary<string, Lazy<HfTokenizer>> Built = new();
+
+    static HfTokenizer Variant(string name) => Built.GetOrAdd(name, n => new Lazy<HfTokenizer>(() =>
+    {
+        var v = Spec.Value.GetProperty("variants").GetProperty(n);
+        if (v.TryGetProperty("file", out var file)) return HfTokenizer.Load(Path.Combine(Dir, file.GetString()!));
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TokenizerFamiliesTests.Unpack(v.GetProperty("base").GetString()!), "tokenizer.json")))!;
+        foreach (var p in v.GetProperty("set").EnumerateObject())
+        {
+            var parts = p.Name.Split('.');
+            var node = root;
+            foreach (var part in parts[..^1]) node = node[part]!;
+            node[parts[^1]] = System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText());
+        }
+        return HfTokenizer.FromJson(root.ToJsonString(), $"variant {n}");
+    })).Value;
+
+    public static IEnumerable<object[]> Cases() =>
+        File.ReadLines(Path.Combine(Dir, "variants.jsonl")).Where(l => l.Trim().Length > 0).Select((l, i) =>
+        {
+            var e = JsonDocument.Parse(l).RootElement;
+            return new object[] { e.GetProperty("variant").GetString()!, i };
+        });
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void IdsAndDecodings_AreTokenizersOwn(string variant, int line)
+    {
+        var e = JsonDocument.Parse(File.ReadLines(Path.Combine(Dir, "variants.jsonl")).ElementAt(line)).RootElement;
+        var tok = Variant(variant);
+        var ids = e.GetProperty("ids").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        Assert.Equal(ids, tok.Encode(e.GetProperty("text").GetString()!, e.GetProperty("add_special_tokens").GetBoolean()));
+        Assert.Equal(e.GetProperty("decoded").GetString(), tok.Decode(ids));
+        Assert.Equal(e.GetProperty("decoded_skip").GetString(), tok.Decode(ids, skipSpecialTokens: true));
+    }
+
+    [Fact]
+    public void EveryVariant_HasCases() =>
+        Assert.Equal(Spec.Value.GetProperty("variants").EnumerateObject().Select(p => p.Name).Order(),
+            Cases().Select(c => (string)c[0]).Distinct().Order());
+}
