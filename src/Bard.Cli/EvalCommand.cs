@@ -106,6 +106,7 @@ public sealed class EvalCommand : CliCommand
         using var endpoint = EndpointCli.Create(o);
         var student = o.String("--tokenizer") is { } dir ? Text.HfTokenizer.Load(dir) : null;
         var asker = new Serving.BudgetedEndpoint(endpoint, student);
+        var judge = new Judge(Text.BudgetPromptFormat.Default, student, verifier);
         var jobs = (mode == EvalMode.None ? new int?[] { null } : budgets.Select(b => (int?)b))
             .SelectMany(b => problems.Select(p => (Budget: b, Problem: p))).ToList();
         var samples = new System.Collections.Concurrent.ConcurrentBag<EvalSample>();
@@ -127,9 +128,10 @@ public sealed class EvalCommand : CliCommand
                 var c = plain.Choices[0];
                 reply = new Serving.BudgetedReply(c, 0, student is null ? plain.Usage.ReasoningTokens : Text.BudgetPromptFormat.CountReasoningTokens(c.Reasoning, c.ThinkingClosed, student), plain.Usage);
             }
-            var verdict = verifier.Check(reply.Choice.Content, job.Problem.Answer);
-            samples.Add(new EvalSample(method, job.Budget, job.Problem.Id, verdict.Correct, Math.Max(0, reply.ThinkingTokens), reply.Choice.ThinkingClosed,
-                student?.CountTokens(reply.Choice.Content) ?? 0, verdict.Extracted, reply.Choice.FinishReason == "length")
+            // The judgement local evaluation makes: an answer counts only after closed thinking.
+            var j = judge.OfParts(job.Problem, reply.Choice.Reasoning, reply.Choice.ThinkingClosed, reply.Choice.Content, reply.ThinkingTokens);
+            samples.Add(new EvalSample(method, job.Budget, job.Problem.Id, j.Correct, Math.Max(0, j.ThinkingTokens), j.ThinkingClosed,
+                j.AnswerTokens, j.Answer, reply.Choice.FinishReason == "length")
             {
                 Output = reply.Choice.Reasoning.Length > 0 ? $"<think>{reply.Choice.Reasoning}</think>{reply.Choice.Content}" : reply.Choice.Content,
             });

@@ -44,6 +44,7 @@ public static class LocalEvaluator
                     + $"{model.Config.MaxPositionEmbeddings} tokens (max_position_embeddings) can hold. Fix: shorten or drop this problem.");
         var prompts = budgets.Select(b => problems.Select(p => chat.Prompt(p.Question, options.Mode == EvalMode.Budget ? b : null)).ToArray()).ToArray();
         var caps = CheckContext(model.Config.MaxPositionEmbeddings, problems, budgets, prompts, options, onWarning);
+        var judge = Judge.For(chat, verify);
         var results = new List<EvalSample>();
         for (int bi = 0; bi < budgets.Length; bi++)
         {
@@ -71,17 +72,16 @@ public static class LocalEvaluator
                 for (int i = 0; i < chunk.Length; i++)
                 {
                     var c = completions[i];
-                    var (split, thinking) = chat.Read(c.Tokens);
+                    var j = judge.OfIds(chunk[i], c.Tokens, chat.EndOfTurnId);
                     bool forced = forcing?.WasForced(i) ?? false;
-                    string? answer = split.Closed && split.Answer.Length > 0 ? split.Answer : null;
                     results.Add(new EvalSample(
                         options.Method, budget, chunk[i].Id,
-                        Correct: answer is not null && verify(chunk[i], answer),
-                        ThinkingTokens: thinking,
-                        ClosedThinking: split.Closed && !forced,
-                        AnswerTokens: split.Closed ? chat.Tokenizer.CountTokens(split.Answer) : 0,
-                        ExtractedAnswer: answer,
-                        Truncated: forced || (c.Finish == FinishReason.Length && !split.Closed))
+                        Correct: j.Correct,
+                        ThinkingTokens: j.ThinkingTokens,
+                        ClosedThinking: j.ThinkingClosed && !forced,
+                        AnswerTokens: j.AnswerTokens,
+                        ExtractedAnswer: j.Answer,
+                        Truncated: forced || (c.Finish == FinishReason.Length && !j.ThinkingClosed))
                     {
                         Output = chat.Tokenizer.Decode(c.Tokens, skipSpecialTokens: false),
                     });

@@ -1,9 +1,8 @@
 using Bard.Data;
+using Bard.Eval;
 
 namespace Bard.Rl;
 
-/// <summary>What the verifier and the tokenizer make of one completion: the parts of the reward.</summary>
-public sealed record Judgement(bool Correct, bool ThinkingClosed, int ThinkingTokens);
 
 /// <summary>
 /// The task side of RL: how a problem at a thinking budget becomes prompt tokens, and how a

@@ -16,7 +16,7 @@ public sealed class BudgetRewardScorer
 {
     readonly RewardServeOptions options;
     readonly ITokenizer tokenizer;
-    readonly IAnswerVerifier verifier;
+    readonly Judge judge;
     readonly Regex line;
 
     /// <param name="options">Reward settings, prompt format, trailing tokens.</param>
@@ -26,7 +26,7 @@ public sealed class BudgetRewardScorer
     {
         this.options = options.Validate();
         this.tokenizer = tokenizer;
-        this.verifier = verifier ?? new MathVerifier();
+        judge = new Judge(options.Format, tokenizer, verifier ?? new MathVerifier());
         string[] parts = options.Format.BudgetLineTemplate.Split("{budget}");
         line = new Regex(Regex.Escape(parts[0]) + "([0-9]+)" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
     }
@@ -89,10 +89,8 @@ public sealed class BudgetRewardScorer
             $"the prompt states no thinking budget (expected a line like '{options.Format.BudgetLine(128)}'); build the RL prompts with 'bard data build --export rl', or send the budgets in a 'budgets' array.");
         if (budget <= 0) throw new BardException($"the prompt states a thinking budget of {budget}; the BARD reward needs a positive budget.");
         string response = ResponseOf(query, prompt);
-        var split = options.Format.Split(response);
-        int thinking = options.Format.CountThinkingTokens(response, tokenizer); // Bard's one definition of L
-        bool correct = verifier.Check(split.Answer, gold).Correct; // "" when the thinking never closed
-        var reward = Reward.Of(correct, split.Closed, thinking, budget, truncated: false, options.Reward);
-        return new RemoteReward(reward, budget, thinking, response);
+        var j = judge.OfText(new Data.Problem("", "", gold), response); // the judgement RL and evaluation make
+        var reward = Reward.Of(j.Correct, j.ThinkingClosed, j.ThinkingTokens, budget, truncated: false, options.Reward);
+        return new RemoteReward(reward, budget, j.ThinkingTokens, response);
     }
 }

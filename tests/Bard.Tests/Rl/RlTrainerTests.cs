@@ -1,3 +1,4 @@
+using Bard.Eval;
 using Bard.Data;
 using Bard.Model;
 using Bard.Rl;

@@ -56,7 +56,8 @@ public class StudentChatTests
         var task = new EmbeddedTask(new EmbeddedTaskOptions());
         var env = new ChatEnvironment(chat, task.Verify);
         var problem = new Problem("p", "3 +4 (mod 10)", "7");
-        Assert.Equal(new Judgement(correct, closed, thinkingTokens), env.Judge(problem, 8, chat.Tokenizer.Encode(output)));
+        var j = env.Judge(problem, 8, chat.Tokenizer.Encode(output));
+        Assert.Equal((correct, closed, thinkingTokens), (j.Correct, j.ThinkingClosed, j.ThinkingTokens));
         Assert.Equal([chat.EndOfTurnId], env.StopTokenIds);
     }
 
