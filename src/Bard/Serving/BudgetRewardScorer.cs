@@ -1,5 +1,4 @@
 using Bard.Eval;
-using System.Text.RegularExpressions;
 using Bard.Rl;
 using Bard.Text;
 
@@ -7,7 +6,7 @@ namespace Bard.Serving;
 
 /// <summary>
 /// Scores a (prompt, response, gold answer) triple with the BARD reward (<see cref="Reward.Of(bool, bool, int, int, bool, RewardConfig)"/>):
-/// the budget is read back from the prompt with <see cref="BudgetPromptFormat.ParseBudget"/>, the thinking length is
+/// the budget is read back from the prompt with <see cref="BudgetPromptFormat.FindBudget"/>, the thinking length is
 /// measured in the student's tokenizer, correctness comes from an <see cref="IAnswerVerifier"/> on the answer part.
 /// Pure text in, numbers out: the reward server is a thin HTTP layer over it. A remote scorer cannot see whether the
 /// trainer cut the response at its length limit, so responses are scored as not truncated.
@@ -15,9 +14,7 @@ namespace Bard.Serving;
 public sealed class BudgetRewardScorer
 {
     readonly RewardServeOptions options;
-    readonly ITokenizer tokenizer;
     readonly Judge judge;
-    readonly Regex line;
 
     /// <param name="options">Reward settings, prompt format, trailing tokens.</param>
     /// <param name="tokenizer">The student's tokenizer (budgets are in its tokens).</param>
@@ -25,35 +22,11 @@ public sealed class BudgetRewardScorer
     public BudgetRewardScorer(RewardServeOptions options, ITokenizer tokenizer, IAnswerVerifier? verifier = null)
     {
         this.options = options.Validate();
-        this.tokenizer = tokenizer;
         judge = new Judge(options.Format, tokenizer, verifier ?? new MathVerifier());
-        string[] parts = options.Format.BudgetLineTemplate.Split("{budget}");
-        line = new Regex(Regex.Escape(parts[0]) + "([0-9]+)" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
     }
 
-    /// <summary>
-    /// The budget stated in a prompt: the rendered chat prompt or the bare user turn. Every budget line in it is tried,
-    /// the last first; one counts when the format's separator stands where <see cref="BudgetPromptFormat.AddBudget"/>
-    /// puts it (before the line, or after it for <see cref="BudgetPlacement.PrependToUser"/>), as
-    /// <see cref="BudgetPromptFormat.ParseBudget"/> reads a user turn. One pass over the prompt: linear in its length
-    /// however many lines it holds. Null when the prompt states none.
-    /// </summary>
-    public int? ReadBudget(string prompt)
-    {
-        string separator = options.Format.Separator;
-        bool append = options.Format.Placement == BudgetPlacement.AppendToUser;
-        var matches = line.Matches(prompt);
-        for (int i = matches.Count - 1; i >= 0; i--)
-        {
-            var m = matches[i];
-            bool placed = append
-                ? m.Index >= separator.Length && string.CompareOrdinal(prompt, m.Index - separator.Length, separator, 0, separator.Length) == 0
-                : string.CompareOrdinal(prompt, m.Index + m.Length, separator, 0, separator.Length) == 0;
-            if (placed && int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int b))
-                return b;
-        }
-        return null;
-    }
+    /// <summary>The budget stated in a prompt (the rendered chat prompt or the bare user turn): <see cref="BudgetPromptFormat.FindBudget"/>. Null when it states none.</summary>
+    public int? ReadBudget(string prompt) => options.Format.FindBudget(prompt);
 
     /// <summary>
     /// The response part of an OpenRLHF query (prompt + response, possibly behind left padding): the text after the

@@ -81,12 +81,45 @@ public sealed record BudgetPromptFormat
     public int? ParseBudget(string userContent)
     {
         Validate();
-        string[] parts = BudgetLineTemplate.Split("{budget}");
-        string line = Regex.Escape(parts[0]) + "([0-9]+)" + Regex.Escape(parts[1]);
-        string pattern = Placement == BudgetPlacement.AppendToUser ? Regex.Escape(Separator) + line + "$" : "^" + line + Regex.Escape(Separator);
-        var m = Regex.Match(userContent, pattern, RegexOptions.CultureInvariant);
-        return m.Success && int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int b) ? b : null;
+        foreach (Match m in LineRegex(BudgetLineTemplate).Matches(userContent))
+        {
+            bool placed = Placement == BudgetPlacement.AppendToUser
+                ? (m.Index + m.Length == userContent.Length || (m.Index + m.Length == userContent.Length - 1 && userContent[^1] == '\n')) && Preceded(userContent, m)
+                : m.Index == 0 && Followed(userContent, m);
+            if (placed) return Number(m);
+        }
+        return null;
     }
+
+    /// <summary>
+    /// The budget stated anywhere in <paramref name="prompt"/> (a rendered chat prompt, or a bare user turn): every budget line
+    /// in it is tried, the last first; one counts when the separator stands where <see cref="AddBudget"/> puts it (before the
+    /// line, or after it for <see cref="BudgetPlacement.PrependToUser"/>). One pass over the prompt. Null when it states none.
+    /// What the reward server reads budgets with.
+    /// </summary>
+    public int? FindBudget(string prompt)
+    {
+        Validate();
+        var matches = LineRegex(BudgetLineTemplate).Matches(prompt);
+        for (int i = matches.Count - 1; i >= 0; i--)
+        {
+            var m = matches[i];
+            if ((Placement == BudgetPlacement.AppendToUser ? Preceded(prompt, m) : Followed(prompt, m)) && Number(m) is { } b) return b;
+        }
+        return null;
+    }
+
+    bool Preceded(string s, Match m) => m.Index >= Separator.Length && string.CompareOrdinal(s, m.Index - Separator.Length, Separator, 0, Separator.Length) == 0;
+    bool Followed(string s, Match m) => string.CompareOrdinal(s, m.Index + m.Length, Separator, 0, Separator.Length) == 0;
+    static int? Number(Match m) => int.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int b) ? b : null;
+
+    // One regex per template (a field would take part in the record's equality): the budget line, group 1 the number.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> LineRegexes = new(StringComparer.Ordinal);
+    static Regex LineRegex(string template) => LineRegexes.GetOrAdd(template, t =>
+    {
+        string[] parts = t.Split("{budget}");
+        return new Regex(Regex.Escape(parts[0]) + "([0-9]+)" + Regex.Escape(parts[1]), RegexOptions.CultureInvariant);
+    });
 
     /// <summary>The assistant turn as Bard writes SFT targets: <c>&lt;think&gt;\n{thinking}\n&lt;/think&gt;\n\n{answer}</c> (Qwen3's layout).</summary>
     public string FormatAssistant(string thinking, string answer)

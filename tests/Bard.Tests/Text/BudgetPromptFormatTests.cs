@@ -30,6 +30,10 @@ public class BudgetPromptFormatTests
         Assert.Equal(expected, f.AddBudget("Q", 8));
         Assert.Equal(8, f.ParseBudget(expected));
         Assert.Null(f.ParseBudget("Q"));
+        // The one line parser also finds the budget inside a rendered prompt, and not a line without its separator.
+        Assert.Equal(8, f.FindBudget("<|im_start|>user\n" + expected + "<|im_end|>\n<|im_start|>assistant\n"));
+        Assert.Null(f.FindBudget("[budget 8]Q"));
+        Assert.Null(f.ParseBudget("x [budget 8] y"));
     }
 
     [Fact]
