@@ -79,7 +79,12 @@ internal sealed class OnigRegex
     public int MatchAt(int[] cps, int start)
     {
         int end = -1;
-        root.Match(new Ctx(cps), start, e => { end = e; return true; });
+        try { root.Match(new Ctx(cps), start, e => { end = e; return true; }); }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw new BardException($"the regex '{Pattern}' repeats a group too many times in a text of {cps.Length:N0} code points for Bard's "
+                + "backtracking matcher; split the text into shorter pieces (or report the tokenizer: its regex needs a compiled matcher).", e);
+        }
         return end;
     }
 
@@ -144,6 +149,9 @@ internal sealed class OnigRegex
 
         bool Iterate(Ctx c, int pos, int count, Func<int, bool> next)
         {
+            // A repeated group backtracks by recursion, one frame chain per iteration: fail with a clear error, not a crash,
+            // when a text repeats it so often that the stack runs out (the known tokenizer regexes repeat single classes only).
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
             bool more = max < 0 || count < max;
             if (count >= min && lazy && next(pos)) return true;
             // An iteration that matches empty once the minimum is met would loop forever: Oniguruma stops it there.

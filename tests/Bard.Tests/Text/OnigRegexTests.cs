@@ -79,6 +79,15 @@ public class OnigRegexTests
         Assert.Contains(what, e.Message);
     }
 
+    [Fact]
+    public void GroupRepeatedBeyondTheStack_IsAClearError_SingleClassRunsAreNot()
+    {
+        string text = string.Concat(Enumerable.Repeat("ab", 1_000_000));
+        Assert.Single(Pieces(@"[ab]+", text)); // a class repeated: a loop, no recursion
+        var e = Assert.Throws<BardException>(() => Pieces(@"(?:ab)+", text));
+        Assert.Contains("(?:ab)+", e.Message);
+    }
+
     static HfTokenizer WithPreTokenizer(string preTokenizerJson)
     {
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(Qwen3Fixture.Dir, "tokenizer.json")))!.AsObject();
