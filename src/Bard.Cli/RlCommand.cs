@@ -22,6 +22,7 @@ public sealed class RlCommand : CliCommand
         new("--lr", "Learning rate.") { ValueName = "LR" },
         new("--seed", "Seed of problem order, budgets and sampling.") { ValueName = "S" },
         new("--answer-kind", "How answers are checked: math, choice or task (default: task for embedded problems, math otherwise).") { ValueName = "KIND" },
+        new("--eval-problems", "Problems JSONL held out from --prompts: evaluated greedily at the config's budgets every eval_every steps (config; default 20) and at the last step, into metrics.jsonl (eval_accuracy, eval_rel_dev, per budget eval_accuracy_bB).") { ValueName = "FILE" },
         new("--resume", "Continue from the newest OUT/checkpoint-STEP/.") { IsFlag = true },
         new("--skip-bad", "Skip and count bad lines of the prompts file.") { IsFlag = true },
         new("--adapter", "LoRA adapters of the SFT student (a PEFT adapter folder, e.g. a LoRA SFT run's final/) to merge into --init before RL; with --lora-r the RL adapters are new ones on that merged model, which is also the KL reference.") { ValueName = "DIR" },
@@ -41,6 +42,8 @@ public sealed class RlCommand : CliCommand
         var device = deviceSpec.Resolve();
         var problems = DataCli.Read(options.RequiredString("--prompts"), ProblemFormat.Instance, options, stderr);
         if (problems.Count == 0) throw new BardException($"{options.RequiredString("--prompts")}: no problems.");
+        var evalProblems = options.String("--eval-problems") is { } evalPath ? DataCli.Read(evalPath, ProblemFormat.Instance, options, stderr) : null;
+        if (evalProblems is { Count: 0 }) throw new BardException($"{options.String("--eval-problems")}: no problems.");
         var kind = AnswerKindOption(options.String("--answer-kind"), problems);
         var verifier = AnswerVerifiers.For(kind);
         string init = options.RequiredString("--init");
@@ -62,16 +65,21 @@ public sealed class RlCommand : CliCommand
         Directory.CreateDirectory(outDir);
         string? baseModel = ModelOptions.AdapterBase(options, policy, init, config.Lora is not null, outDir, init, stderr, "rl");
         File.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson());
-        var metrics = new RlTrainer(config).Train(policy, problems, env, new RlRun
+        var steps = new RlTrainer(config).Train(policy, problems, env, new RlRun
         {
             OutDir = outDir,
             Resume = options.Flag("--resume"),
             TokenizerDir = init,
             BaseModel = baseModel,
             Progress = ProgressBar.ForStderr("rl", config.MaxSteps),
+            EvalProblems = evalProblems,
         }, cancel);
-        if (metrics.Count > 0)
-            stderr.WriteLine($"bard rl: reward {metrics[0]["reward_mean"]:F3} → {metrics[^1]["reward_mean"]:F3}, fidelity {metrics[0]["fidelity_mean"]:F3} → {metrics[^1]["fidelity_mean"]:F3} over {metrics.Count} steps");
+        if (steps.Count > 0)
+        {
+            var (first, last) = (steps[0].Rollout, steps[^1].Rollout);
+            stderr.WriteLine($"bard rl: reward {first.RewardMean:F3} → {last.RewardMean:F3}, fidelity {first.FidelityMean:F3} → {last.FidelityMean:F3} over {steps.Count} steps"
+                + (steps.LastOrDefault(s => s.Evaluation is not null)?.Evaluation is { } e ? $"; greedy evaluation at the end: accuracy {e.Accuracy:P1}, mean |L − b|/b {e.MeanRelativeDeviation:F3}" : ""));
+        }
         stdout.WriteLine(Path.GetFullPath(Path.Combine(outDir, "final")));
         return 0;
     }

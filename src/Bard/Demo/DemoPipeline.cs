@@ -184,10 +184,10 @@ public sealed class DemoPipeline(DemoOptions options, TextWriter log)
         if (metrics.Count > 0)
         {
             int k = Math.Max(1, metrics.Count / 4);
-            double First(string key) => metrics.Take(k).Average(m => m[key]);
-            double Last(string key) => metrics.TakeLast(k).Average(m => m[key]);
-            log.WriteLine($"  reward {First("reward_mean"):F3} → {Last("reward_mean"):F3}, accuracy {First("accuracy"):F3} → {Last("accuracy"):F3}, "
-                + $"fidelity {First("fidelity_mean"):F3} → {Last("fidelity_mean"):F3} (mean of the first and last {k} steps)");
+            double First(Func<RlStepMetrics, double> f) => metrics.Take(k).Average(m => f(m.Rollout));
+            double Last(Func<RlStepMetrics, double> f) => metrics.TakeLast(k).Average(m => f(m.Rollout));
+            log.WriteLine($"  reward {First(m => m.RewardMean):F3} → {Last(m => m.RewardMean):F3}, accuracy {First(m => m.Accuracy):F3} → {Last(m => m.Accuracy):F3}, "
+                + $"fidelity {First(m => m.FidelityMean):F3} → {Last(m => m.FidelityMean):F3} (mean of the first and last {k} steps)");
         }
         return final;
     }

@@ -1,3 +1,5 @@
+using Bard.Eval;
+
 namespace Bard.Rl;
 
 /// <summary>
@@ -14,38 +16,39 @@ namespace Bard.Rl;
 public sealed record Reward(double Value, double Correctness, double Fidelity, bool Gated, bool Truncated, bool ExcludedFromLoss, double Penalty)
 {
     /// <summary>
-    /// Scores one completion. <paramref name="thinkingTokens"/> is L: the tokens of the thinking block; when the block
-    /// is not closed, all tokens generated after its opening to the end of the completion (a lower bound on what the
-    /// thinking would have become; with the gate on the reward is 0 anyway, but fidelity and over-budget metrics still
-    /// see that length). <paramref name="budget"/> is b, positive. Under <see cref="TruncationHandling.Penalize"/> with a
-    /// soft <see cref="RewardConfig.OverlongBuffer"/>, call the overload that takes the completion length.
+    /// Scores one completion from its <paramref name="judgement"/> (correct? thinking closed? L, the tokens of the thinking
+    /// block; when the block is not closed, all tokens generated after its opening: a lower bound on what the thinking would
+    /// have become — with the gate on the reward is 0 anyway, but fidelity and over-budget metrics still see that length) at
+    /// budget <paramref name="budget"/> (b, positive). For a completion known not to be truncated (a reward server's
+    /// response); under <see cref="TruncationHandling.Penalize"/> with a soft <see cref="RewardConfig.OverlongBuffer"/>, call the
+    /// overload that takes the <see cref="CompletionLength"/>.
     /// </summary>
-    public static Reward Of(bool correct, bool thinkingClosed, int thinkingTokens, int budget, bool truncated, RewardConfig config)
+    public static Reward Of(Judgement judgement, int budget, RewardConfig config)
     {
         if (config.Truncation == TruncationHandling.Penalize && config.OverlongBuffer > 0)
-            throw new BardException("Reward: the soft overlong buffer (OverlongBuffer > 0) needs the completion length; call the overload with completionTokens and maxCompletionTokens.");
-        return Score(correct, thinkingClosed, thinkingTokens, budget, truncated, config, 0, 0);
+            throw new BardException("Reward: the soft overlong buffer (OverlongBuffer > 0) needs the completion length; call the overload that takes a CompletionLength.");
+        return Score(judgement, budget, config, new CompletionLength(0, 0, Truncated: false));
     }
 
     /// <summary>
-    /// As <see cref="Of(bool, bool, int, int, bool, RewardConfig)"/>, with the completion's length in tokens
-    /// (thinking and answer) and the maximum completion length, which DAPO's soft overlong buffer needs.
+    /// As <see cref="Of(Judgement, int, RewardConfig)"/>, with the completion's <paramref name="length"/> (its tokens, thinking and
+    /// answer, the maximum, and whether it was cut there), which truncation handling and DAPO's soft overlong buffer need.
     /// </summary>
-    public static Reward Of(bool correct, bool thinkingClosed, int thinkingTokens, int budget, bool truncated, RewardConfig config,
-        int completionTokens, int maxCompletionTokens)
+    public static Reward Of(Judgement judgement, int budget, CompletionLength length, RewardConfig config)
     {
-        if (maxCompletionTokens <= 0) throw new BardException($"Reward: maxCompletionTokens must be positive (got {maxCompletionTokens}).");
-        if (completionTokens < 0 || completionTokens > maxCompletionTokens)
-            throw new BardException($"Reward: completionTokens must be in [0, maxCompletionTokens = {maxCompletionTokens}] (got {completionTokens}).");
-        return Score(correct, thinkingClosed, thinkingTokens, budget, truncated, config, completionTokens, maxCompletionTokens);
+        if (length.MaxTokens <= 0) throw new BardException($"Reward: the maximum completion length must be positive (got {length.MaxTokens}).");
+        if (length.Tokens < 0 || length.Tokens > length.MaxTokens)
+            throw new BardException($"Reward: the completion's length must be in [0, {length.MaxTokens}] (got {length.Tokens}).");
+        return Score(judgement, budget, config, length);
     }
 
-    static Reward Score(bool correct, bool thinkingClosed, int thinkingTokens, int budget, bool truncated, RewardConfig config,
-        int completionTokens, int maxCompletionTokens)
+    static Reward Score(Judgement judgement, int budget, RewardConfig config, CompletionLength length)
     {
-        double f = BudgetFidelity.Of(thinkingTokens, budget, config);
-        double c = correct ? 1 : 0;
-        bool gated = config.FormatGate && !thinkingClosed;
+        double f = BudgetFidelity.Of(judgement.ThinkingTokens, budget, config);
+        double c = judgement.Correct ? 1 : 0;
+        bool gated = config.FormatGate && !judgement.ThinkingClosed;
+        bool truncated = length.Truncated;
+        int completionTokens = length.Tokens, maxCompletionTokens = length.MaxTokens;
         double combined = gated ? 0 : config.Combination switch
         {
             RewardCombination.Multiplicative => c * f,
@@ -75,3 +78,9 @@ public sealed record Reward(double Value, double Correctness, double Fidelity, b
         return new Reward(combined - penalty, c, f, gated, truncated, excluded, penalty);
     }
 }
+
+/// <summary>How long one completion came out, as the reward's truncation handling sees it.</summary>
+/// <param name="Tokens">Tokens generated (thinking and answer).</param>
+/// <param name="MaxTokens">The maximum completion length (positive).</param>
+/// <param name="Truncated">The completion was cut at <paramref name="MaxTokens"/> (it did not stop by itself).</param>
+public readonly record struct CompletionLength(int Tokens, int MaxTokens, bool Truncated);

@@ -60,7 +60,12 @@ public sealed record RlConfig
     public long Seed { get; init; }
     /// <summary>Save a checkpoint every N steps (0: only at the end). Default 0.</summary>
     public int SaveEvery { get; init; }
-    /// <summary>Evaluate every M steps (0: only at the end). Default 20.</summary>
+    /// <summary>
+    /// Greedy evaluation every M steps and at the last one, on the run's evaluation problems (<see cref="RlRun.EvalProblems"/>;
+    /// <c>bard rl --eval-problems</c>) at its evaluation budgets: accuracy and mean |L − b|/b per budget into metrics.jsonl
+    /// (<c>eval_accuracy</c>, <c>eval_rel_dev</c>, <c>eval_accuracy_bB</c>, <c>eval_rel_dev_bB</c>). 0: none. Without evaluation
+    /// problems nothing is evaluated whatever M is. Default 20.
+    /// </summary>
     public int EvalEvery { get; init; } = 20;
     /// <summary>Leave groups whose rewards have zero std out of the loss (they carry no gradient, but dilute a token-level mean). DAPO's dynamic sampling without the re-drawing; see <see cref="BatchAdvantages.InLoss"/>. Default false.</summary>
     public bool DropZeroStdGroups { get; init; }
@@ -134,6 +139,6 @@ public sealed record RlConfig
         Require(SaveEvery >= 0, nameof(SaveEvery), $"must be ≥ 0 (got {SaveEvery}); 0 saves only at the end");
         Require(Enum.IsDefined(Precision), nameof(Precision), "must be fp32, bf16 or auto");
         Lora?.Validate();
-        Require(EvalEvery >= 0, nameof(EvalEvery), $"must be ≥ 0 (got {EvalEvery}); 0 evaluates only at the end");
+        Require(EvalEvery >= 0, nameof(EvalEvery), $"must be ≥ 0 (got {EvalEvery}); 0 turns evaluation during the run off");
     }
 }

@@ -14,7 +14,11 @@ public sealed record RlRun
     /// <summary>With LoRA: the base model's path or hub name, written as base_model_name_or_path into each adapter_config.json.</summary>
     public string? BaseModel { get; init; }
     public ProgressBar? Progress { get; init; }
-    /// <summary>Called after every step with the values written to metrics.jsonl.</summary>
-    public Action<int, IReadOnlyDictionary<string, double>>? OnStep { get; init; }
+    /// <summary>Called after every step with its result (<see cref="RlStepResult.ToMetrics"/> is what metrics.jsonl gets).</summary>
+    public Action<RlStepResult>? OnStep { get; init; }
+    /// <summary>Problems evaluated greedily every <see cref="RlConfig.EvalEvery"/> steps (held out from the training problems). Null or empty: no evaluation during the run.</summary>
+    public IReadOnlyList<Data.Problem>? EvalProblems { get; init; }
+    /// <summary>Budgets of that evaluation. Null: the config's list budgets, or the log-uniform range's ends.</summary>
+    public IReadOnlyList<int>? EvalBudgets { get; init; }
     public bool TensorBoard { get; init; } = true;
 }

@@ -5,7 +5,7 @@ using Bard.Text;
 namespace Bard.Serving;
 
 /// <summary>
-/// Scores a (prompt, response, gold answer) triple with the BARD reward (<see cref="Reward.Of(bool, bool, int, int, bool, RewardConfig)"/>):
+/// Scores a (prompt, response, gold answer) triple with the BARD reward (<see cref="Reward.Of(Eval.Judgement, int, RewardConfig)"/>):
 /// the budget is read back from the prompt with <see cref="BudgetPromptFormat.FindBudget"/>, the thinking length is
 /// measured in the student's tokenizer, correctness comes from an <see cref="IAnswerVerifier"/> on the answer part.
 /// Pure text in, numbers out: the reward server is a thin HTTP layer over it. A remote scorer cannot see whether the
@@ -63,7 +63,7 @@ public sealed class BudgetRewardScorer
         if (budget <= 0) throw new BardException($"the prompt states a thinking budget of {budget}; the BARD reward needs a positive budget.");
         string response = ResponseOf(query, prompt);
         var j = judge.OfText(new Data.Problem("", "", gold), response); // the judgement RL and evaluation make
-        var reward = Reward.Of(j.Correct, j.ThinkingClosed, j.ThinkingTokens, budget, truncated: false, options.Reward);
+        var reward = Reward.Of(j, budget, options.Reward);
         return new RemoteReward(reward, budget, j.ThinkingTokens, response);
     }
 }

@@ -45,17 +45,10 @@ public sealed class SftTrainer
         weights.RefuseCheckpointingWithDropout(config.GradientCheckpointing, "SFT");
         var master = weights.Parameters;
         using var optimizer = new AdamW(master, config.Beta1, config.Beta2, config.Epsilon, config.WeightDecay);
+        var checkpoints = new RunCheckpoints(run.OutDir, weights, optimizer, config.Seed, total, config.KeepLast, run.TokenizerDir, run.BaseModel);
         int step = 0, epoch = 0, cursor = 0;
-        if (run.Resume && RunFolder.Checkpoints(run.OutDir) is { Count: > 0 } saved)
-        {
-            var (_, dir) = saved[^1];
-            var state = TrainerState.Load(dir);
-            if (state.Seed != config.Seed || state.TotalSteps != total)
-                throw new BardException($"{dir}: it was written by a run with seed {state.Seed} and {state.TotalSteps} steps; this run has seed {config.Seed} and {total}. Resume with the same config and data, or use a new output folder.");
-            weights.Load(dir);
-            optimizer.Load(Path.Combine(dir, "optimizer.safetensors"));
+        if (run.Resume && checkpoints.Resume("Resume with the same config and data, or use a new output folder.") is { } state)
             (step, epoch, cursor) = (state.Step, state.Epoch, state.MicroBatch);
-        }
         if (step >= total) return [];
 
         // bf16: forward and backward in a bf16 copy, gradients and the update on the float32 master.
@@ -119,7 +112,7 @@ public sealed class SftTrainer
                 }
                 phase.Restart();
                 computeCopy.PushGrads();
-                double gradNorm = ClipGradients(master.Select(p => p.Item2), config.GradClip);
+                double gradNorm = Gradients.ClipNorm(master.Select(p => p.Item2), config.GradClip);
                 step++;
                 if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
                     throw new BardException($"step {step}: the loss is {loss} and the gradient norm {gradNorm}; stopping. "
@@ -143,7 +136,7 @@ public sealed class SftTrainer
 
                 if (run.SaveCheckpoints && config.SaveEvery > 0 && step % config.SaveEvery == 0 && step < total)
                 {
-                    SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
+                    checkpoints.Save(State(step, total, epoch, cursor));
                     lastSaved = step;
                 }
             }
@@ -151,16 +144,12 @@ public sealed class SftTrainer
         catch (OperationCanceledException)
         {
             // Keep what the run has done: a checkpoint at the last completed step.
-            if (run.SaveCheckpoints && step > lastSaved) SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
+            if (run.SaveCheckpoints && step > lastSaved) checkpoints.Save(State(step, total, epoch, cursor));
             throw;
         }
         if (!run.SaveCheckpoints) return results;
-        SaveCheckpoint(weights, optimizer, run, step, total, epoch, cursor);
-        RunFolder.WriteAtomically(Path.Combine(run.OutDir, "final"), dir =>
-        {
-            weights.Save(dir, run.TokenizerDir, run.BaseModel);
-            new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
-        });
+        checkpoints.Save(State(step, total, epoch, cursor));
+        checkpoints.SaveFinal(State(step, total, epoch, cursor));
         return results;
     }
 
@@ -200,16 +189,8 @@ public sealed class SftTrainer
         return sum / Math.Max(count, 1);
     }
 
-    void SaveCheckpoint(TrainedWeights weights, AdamW optimizer, SftRun run, int step, int total, int epoch, int cursor)
-    {
-        RunFolder.WriteAtomically(RunFolder.CheckpointDir(run.OutDir, step), dir =>
-        {
-            weights.Save(dir, run.TokenizerDir, run.BaseModel);
-            optimizer.Save(Path.Combine(dir, "optimizer.safetensors"));
-            new TrainerState { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed }.Save(dir);
-        });
-        RunFolder.Prune(run.OutDir, config.KeepLast);
-    }
+    TrainerState State(int step, int total, int epoch, int cursor) =>
+        new() { Step = step, TotalSteps = total, Epoch = epoch, MicroBatch = cursor, Seed = config.Seed };
 
     static Dictionary<string, double> Values(StepMetrics m)
     {
@@ -226,19 +207,5 @@ public sealed class SftTrainer
             d["step_s"] = p.StepSeconds;
         }
         return d;
-    }
-
-    /// <summary>Global L2 norm of the gradients, clipped in place to <paramref name="maxNorm"/> (0: measure only).</summary>
-    public static double ClipGradients(IEnumerable<Tensor> parameters, double maxNorm)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var grads = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).ToList();
-        if (grads.Count == 0) return 0;
-        var norm = stack(grads.Select(g => g.ToFloat32OrWider().pow(2).sum())).sum().sqrt();
-        double total = norm.ToDouble();
-        if (maxNorm > 0 && total > maxNorm && double.IsFinite(total))
-            foreach (var g in grads) g.mul_(maxNorm / (total + 1e-6));
-        return total;
     }
 }

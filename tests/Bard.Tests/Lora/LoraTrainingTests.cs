@@ -189,7 +189,7 @@ public class LoraTrainingTests
         var before = Snapshot(policy);
         using var tmp = new TempDir();
         var metrics = new RlTrainer(RlConfig(3)).Train(policy, Enumerable.Range(0, 4).Select(i => new Problem($"p{i}", "q", "9")).ToArray(),
-            new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false });
+            new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false }).Select(r => r.ToMetrics()).ToList();
         // Step 1: B = 0, so the policy is the base and the KL to it is exactly zero. Later steps: the adapters have moved and the
         // reference has not (a reference that followed the policy would keep the KL at zero).
         Assert.Equal(0.0, metrics[0]["kl"]);
@@ -212,7 +212,7 @@ public class LoraTrainingTests
             using var policy = Model(vocab: 16);
             using var tmp = new TempDir();
             long live = 0;
-            new RlTrainer(config).Train(policy, problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = (_, _) => live = stats.ThreadTotalLiveCount });
+            new RlTrainer(config).Train(policy, problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = _ => live = stats.ThreadTotalLiveCount });
             policy.Adapters?.Dispose();
             return live - before;
         }
@@ -236,9 +236,9 @@ public class LoraTrainingTests
         using (var cts = new CancellationTokenSource())
         using (var first = Model(ScalarType.Float64, vocab: 16))
             Assert.Throws<OperationCanceledException>(() => new RlTrainer(config).Train(first, problems, new ToyEnvironment(),
-                new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = (step, _) => { if (step == 2) cts.Cancel(); } }, cts.Token));
+                new RlRun { OutDir = tmp.Path, TensorBoard = false, OnStep = r => { if (r.Step == 2) cts.Cancel(); } }, cts.Token));
         using var resumed = Model(ScalarType.Float64, vocab: 16);
-        var rest = new RlTrainer(config).Train(resumed, problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, Resume = true });
+        var rest = new RlTrainer(config).Train(resumed, problems, new ToyEnvironment(), new RlRun { OutDir = tmp.Path, TensorBoard = false, Resume = true }).Select(r => r.ToMetrics()).ToList();
         Assert.Equal(2, rest.Count);
         for (int i = 0; i < whole.Adapters!.All.Count; i++)
             TensorAssert.Close(whole.Adapters.All[i].B.detach(), resumed.Adapters!.All[i].B.detach(), 1e-9, whole.Adapters.All[i].Path);

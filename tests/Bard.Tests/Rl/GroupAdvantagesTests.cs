@@ -1,3 +1,4 @@
+using Bard.Eval;
 using Bard.Rl;
 
 namespace Bard.Tests.Rl;
@@ -81,9 +82,9 @@ public class GroupAdvantagesTests
         var config = new RewardConfig();
         ScoredSample[] samples =
         [
-            new(4, 10, 10, Reward.Of(true, true, 10, 10, false, config)),  // r 1
-            new(4, 10, 10, Reward.Of(false, true, 10, 10, false, config)), // r 0
-            new(4, 10, 10, Reward.Of(true, true, 10, 10, true, config)),   // r 1, truncated → masked
+            new(4, 10, 10, Reward.Of(new Judgement(true, true, 10), 10, config)),  // r 1
+            new(4, 10, 10, Reward.Of(new Judgement(false, true, 10), 10, config)), // r 0
+            new(4, 10, 10, Reward.Of(new Judgement(true, true, 10), 10, new CompletionLength(10, 10, true), config)),   // r 1, truncated → masked
         ];
         var r = GroupAdvantages.ForSamples(samples, AdvantageMode.DrGrpo);
         Near([0.5, -0.5, 0], r.Advantages, 1e-12, "advantages without the masked sample in the mean");

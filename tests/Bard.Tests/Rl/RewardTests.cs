@@ -1,3 +1,4 @@
+using Bard.Eval;
 using Bard.Rl;
 
 namespace Bard.Tests.Rl;
@@ -6,6 +7,10 @@ public class RewardTests
 {
     static readonly RewardConfig Default = new();
     static readonly RewardConfig Additive = new() { Combination = RewardCombination.Additive };
+
+    /// <summary>A completion of <paramref name="thinking"/> thinking tokens, cut at the maximum length when <paramref name="truncated"/>.</summary>
+    static Reward Of(bool correct, bool closed, int thinking, int budget, bool truncated, RewardConfig config) =>
+        Reward.Of(new Judgement(correct, closed, thinking), budget, new CompletionLength(thinking, truncated ? thinking : thinking + 10, truncated), config);
 
     static void Near(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-12, $"{what}: expected {expected:R}, got {actual:R}");
@@ -22,8 +27,8 @@ public class RewardTests
     [InlineData(false, false, 100, 100, 0.0, 0.0)]
     public void Of_MultiplicativeAndAdditive_MatchHandComputedRow(bool correct, bool closed, int thinking, int budget, double multiplicative, double additive)
     {
-        var m = Reward.Of(correct, closed, thinking, budget, truncated: false, Default);
-        var a = Reward.Of(correct, closed, thinking, budget, truncated: false, Additive);
+        var m = Reward.Of(new Judgement(correct, closed, thinking), budget, Default);
+        var a = Reward.Of(new Judgement(correct, closed, thinking), budget, Additive);
         Near(multiplicative, m.Value, $"multiplicative r(correct={correct}, closed={closed}, L={thinking}, b={budget})");
         Near(additive, a.Value, $"additive r(correct={correct}, closed={closed}, L={thinking}, b={budget})");
         Assert.Equal(!closed, m.Gated);
@@ -36,8 +41,8 @@ public class RewardTests
     [InlineData(2.0, 2.0)]
     public void Of_AdditiveWrongAnswerAtPerfectLength_EarnsLambdaWhileMultiplicativeEarnsZero(double lambda, double expected)
     {
-        var additive = Reward.Of(false, true, 40, 40, false, Additive with { Lambda = lambda });
-        var multiplicative = Reward.Of(false, true, 40, 40, false, Default);
+        var additive = Reward.Of(new Judgement(false, true, 40), 40, Additive with { Lambda = lambda });
+        var multiplicative = Reward.Of(new Judgement(false, true, 40), 40, Default);
         Near(expected, additive.Value, $"additive λ={lambda}");
         Near(0, multiplicative.Value, "multiplicative");
     }
@@ -46,7 +51,7 @@ public class RewardTests
     public void Of_GateOff_UnclosedThinkingIsScoredLikeClosed()
     {
         var config = Default with { FormatGate = false };
-        var r = Reward.Of(true, false, 125, 100, false, config);
+        var r = Reward.Of(new Judgement(true, false, 125), 100, config);
         Near(0.5, r.Value, "gate off, correct, L = 1.25 b");
         Assert.False(r.Gated);
     }
@@ -54,7 +59,7 @@ public class RewardTests
     [Fact]
     public void Of_Gated_StillReportsCorrectnessAndFidelity()
     {
-        var r = Reward.Of(true, false, 90, 100, false, Default);
+        var r = Reward.Of(new Judgement(true, false, 90), 100, Default);
         Assert.Equal(new Reward(0, 1, 0.8, true, false, false, 0), r with { Fidelity = Math.Round(r.Fidelity, 12) });
     }
 
@@ -72,7 +77,7 @@ public class RewardTests
     public void Of_TruncationModes_MatchHandComputedRow(TruncationHandling mode, bool correct, bool closed, bool truncated,
         double value, bool excluded, double penalty)
     {
-        var r = Reward.Of(correct, closed, 100, 100, truncated, Default with { Truncation = mode });
+        var r = Of(correct, closed, 100, 100, truncated, Default with { Truncation = mode });
         Near(value, r.Value, $"{mode} correct={correct} closed={closed} truncated={truncated}: value");
         Near(penalty, r.Penalty, $"{mode}: penalty");
         Assert.Equal(excluded, r.ExcludedFromLoss);
@@ -90,7 +95,7 @@ public class RewardTests
     public void Of_SoftOverlongBuffer_PenaltyIsLinearInsideTheBuffer(int completion, bool truncated, double value, double penalty)
     {
         var config = Default with { Truncation = TruncationHandling.Penalize, OverlongBuffer = 32 };
-        var r = Reward.Of(true, true, 50, 50, truncated, config, completion, 256);
+        var r = Reward.Of(new Judgement(true, true, 50), 50, new CompletionLength(completion, 256, truncated), config);
         Near(value, r.Value, $"n={completion} truncated={truncated}: value");
         Near(penalty, r.Penalty, $"n={completion}: penalty");
     }
@@ -99,14 +104,24 @@ public class RewardTests
     public void Of_SoftBufferWithoutLengths_ThrowsPointingToTheOverload()
     {
         var config = Default with { Truncation = TruncationHandling.Penalize, OverlongBuffer = 32 };
-        var e = Assert.Throws<BardException>(() => Reward.Of(true, true, 50, 50, false, config));
-        Assert.Contains("completionTokens", e.Message);
+        var e = Assert.Throws<BardException>(() => Reward.Of(new Judgement(true, true, 50), 50, config));
+        Assert.Contains("CompletionLength", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-1, 10)]
+    [InlineData(11, 10)]
+    [InlineData(0, 0)]
+    public void Of_CompletionLengthOutsideZeroToMax_IsRefused(int tokens, int max)
+    {
+        var e = Assert.Throws<BardException>(() => Reward.Of(new Judgement(true, true, 5), 5, new CompletionLength(tokens, max, false), Default));
+        Assert.Contains("length", e.Message);
     }
 
     [Fact]
     public void Of_ZeroBudget_Throws()
     {
-        var e = Assert.Throws<BardException>(() => Reward.Of(true, true, 5, 0, false, Default));
+        var e = Assert.Throws<BardException>(() => Reward.Of(new Judgement(true, true, 5), 0, Default));
         Assert.Contains("budget", e.Message);
     }
 }

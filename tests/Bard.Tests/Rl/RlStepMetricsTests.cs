@@ -1,3 +1,4 @@
+using Bard.Eval;
 using Bard.Rl;
 
 namespace Bard.Tests.Rl;
@@ -14,11 +15,11 @@ public class RlStepMetricsTests
         ScoredSample[] batch =
         [
             // Group 1, b = 10: correct at L = 10 (r 1, f 1); wrong at L = 12 (r 0, f 0.6).
-            new(1, 10, 10, Reward.Of(true, true, 10, 10, false, config)),
-            new(1, 10, 12, Reward.Of(false, true, 12, 10, false, config)),
+            new(1, 10, 10, Reward.Of(new Judgement(true, true, 10), 10, config)),
+            new(1, 10, 12, Reward.Of(new Judgement(false, true, 12), 10, config)),
             // Group 2, b = 20: correct at L = 25 (r 0.5, f 0.5); truncated, unclosed at L = 30 (r 0, f 0, masked).
-            new(2, 20, 25, Reward.Of(true, true, 25, 20, false, config)),
-            new(2, 20, 30, Reward.Of(false, false, 30, 20, true, config)),
+            new(2, 20, 25, Reward.Of(new Judgement(true, true, 25), 20, config)),
+            new(2, 20, 30, Reward.Of(new Judgement(false, false, 30), 20, new CompletionLength(30, 30, true), config)),
         ];
         var m = RlStepMetrics.Of(batch);
         Assert.Equal(4, m.Samples);
